@@ -1,0 +1,157 @@
+//! Command-line interface: `run` (the default), `validate`, `reference`.
+//!
+//! The only module that talks to the terminal. It loads scenarios, calls
+//! the engine with a progress bar, prints the key-results table and hands
+//! result files to `output`.
+
+use crate::engine::{Method, Study};
+use crate::error::Error;
+use crate::output;
+use crate::scenario::{self, Source};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(name = "renewplan", version, about = "Monte Carlo capacity planning for renewable buildouts behind transmission limits", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate scenarios and write results (default: the bundled Alxa 2030 base scenario).
+    Run(RunArgs),
+    /// Check scenario files without simulating.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Print the scenario file reference (Markdown).
+    Reference,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct RunArgs {
+    /// Scenario files (TOML); none runs the bundled base scenario.
+    pub scenarios: Vec<PathBuf>,
+    /// Monte Carlo samples (possible years); default from the scenario's [run].
+    #[arg(long, short = 'n')]
+    pub samples: Option<u64>,
+    /// Seed; default from the scenario's [run].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory (one subdirectory per scenario when several are given).
+    #[arg(long, short = 'o', default_value = "renewplan-out")]
+    pub out: PathBuf,
+    /// Worker threads (0 = all cores). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Replace an existing output directory that is not a renewplan result.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no table.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+pub fn main(cli: Cli) -> Result<(), Error> {
+    match cli.command.unwrap_or(Command::Run(RunArgs { out: PathBuf::from("renewplan-out"), ..Default::default() })) {
+        Command::Run(args) => run(args),
+        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Reference => {
+            print!("{}", scenario::reference::markdown());
+            Ok(())
+        }
+    }
+}
+
+fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
+    if paths.is_empty() {
+        return Ok(vec![Source::embedded_default()]);
+    }
+    paths.iter().map(|p| Source::from_file(p)).collect()
+}
+
+fn validate(paths: &[PathBuf]) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for src in sources(paths)? {
+        match scenario::load(&src) {
+            Ok(m) => println!("{}: ok ({}, {} zones, {} hours)", src.name, m.name, m.zones.len(), m.hours()),
+            Err(Error::Scenario(p)) => problems.extend(p),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(Error::Scenario(problems)) }
+}
+
+fn run(args: RunArgs) -> Result<(), Error> {
+    let srcs = sources(&args.scenarios)?;
+    // Resolve every scenario before simulating any: a typo in the third
+    // file must not cost the first two runs.
+    let mut models = Vec::new();
+    let mut problems = Vec::new();
+    for s in &srcs {
+        match scenario::load(s) {
+            Ok(m) => models.push(m),
+            Err(Error::Scenario(p)) => problems.extend(p),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Scenario(problems));
+    }
+    if args.samples == Some(0) {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let several = models.len() > 1;
+    for (model, src) in models.iter().zip(&srcs) {
+        let dir = if several { args.out.join(&model.name) } else { args.out.clone() };
+        let method = Method {
+            seed: args.seed.unwrap_or(model.default_seed),
+            first: 0,
+            samples: args.samples.unwrap_or(model.default_samples),
+            threads: args.threads,
+        };
+        let t0 = Instant::now();
+        let study = Study::new(model);
+        let bar = progress_bar(method.samples, args.quiet, &model.name);
+        let results = study.run(method, &|n| bar.inc(n));
+        bar.finish_and_clear();
+        let elapsed = t0.elapsed().as_secs_f64();
+        let rep_metric = results.registry.index(output::REPRESENTATIVE_METRIC).unwrap_or(0);
+        let rep = results.median_sample(rep_metric);
+        let trace = study.trace(method.seed, rep);
+        let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
+        let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: method.samples as f64 / elapsed.max(1e-9) };
+        let summary = output::summary(model, src, &results, rep, timing);
+        let files = vec![
+            ("summary.json".to_string(), output::summary_json(&summary)),
+            ("samples.csv".to_string(), output::samples_csv(&results)),
+            ("hourly-median.csv".to_string(), output::hourly_csv(model, &trace.inputs, &trace.hourly)),
+            ("scenario.toml".to_string(), src.text.clone().into_bytes()),
+        ];
+        output::write_dir(&dir, &files, args.force)?;
+        if !args.quiet {
+            println!("{}", output::table(&summary));
+            println!("{} samples in {:.2} s ({:.0} sample-years/s, {} threads)", method.samples, elapsed, summary.timing.sample_years_per_s, threads);
+        }
+        println!("results written to {}", dir.display());
+    }
+    Ok(())
+}
+
+fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} samples ({per_sec}, eta {eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(name.to_string());
+    bar
+}

@@ -1,0 +1,635 @@
+//! Hourly dispatch: who serves each load, what is stored, turned into
+//! hydrogen, exported, curtailed or left unserved.
+//!
+//! Rules, applied in every hour in this order (the scenario's `[dispatch]`
+//! table sets the surplus order; everything else is fixed and documented):
+//!
+//! 0. **Self-discharge** of every store, then the hour's availabilities
+//!    (outages) and weather-driven renewable MW are taken as given.
+//! 1. **Local renewables serve local load.** Each zone's available wind and
+//!    solar first covers its own firm load.
+//! 2. **Deficits are covered in tiers**, each a maximum transfer over the
+//!    network (see *Transfers*): (a) other zones' renewable surplus; (b)
+//!    storage discharge, local first; (c) dispatchable generators in merit
+//!    order (cheapest variable cost first within a zone); (d) imports from
+//!    external grids up to their import limit. What is still missing is
+//!    **unserved energy**. Serving load comes before every surplus use:
+//!    curtailing while load is unserved is impossible by construction.
+//! 3. **Surplus** renewable energy left in each zone goes to the uses in
+//!    `dispatch.surplus_priority` (default `export, hydrogen, storage`):
+//!    *export* transfers it to external grids up to their limits and the
+//!    lines' available capacity; *hydrogen* runs the zone's electrolysers
+//!    (nothing below the minimum stable load; no more than the hydrogen
+//!    store's room plus this hour's offtake); *storage* charges the zone's
+//!    stores (power, state-of-charge ceiling, charge efficiency). Surplus
+//!    does not cross lines to reach another zone's electrolyser or store.
+//! 4. **Storage to export** (`storage_discharge_to_export`, default on):
+//!    stores in zones with no surplus left discharge into the remaining
+//!    export capacity, so energy stored while the corridor was full leaves
+//!    when it has room. Stores keep nothing in reserve for later deficits
+//!    (no foresight: a documented simplification; imports cover deficits).
+//! 5. **Curtailment** is the renewable surplus still left. Hydrogen offtake
+//!    is then drawn from each store; a shortfall is recorded, not served.
+//!
+//! *Transfers*: a multi-source, multi-sink augmenting-path flow on the
+//! zone/grid graph. Supplies first serve demand in their own node; then
+//! breadth-first search finds the fewest-hop path with residual capacity
+//! from any node with supply to any node with demand, and pushes as much as
+//! the path allows. Line capacity binds on the net flow (sending-end MW),
+//! so the residual of the reverse direction includes cancelling flow:
+//! without losses this is Ford–Fulkerson and the transfer is a maximum
+//! flow (exact). With losses, a fraction `loss_pu` of what is sent is lost
+//! on each line; paths are still fewest-hop first, which is exact for
+//! radial networks with one external grid (the Alxa layouts) and a
+//! heuristic otherwise (issue: min-cost generalized flow). Ties between
+//! equal-length paths go to the lower node index (file order).
+//!
+//! Energy balances exactly in every zone and hour (checked by
+//! `debug_assert!` and by property tests): renewables + generation + storage
+//! discharge + line inflow = served load + storage charge + electrolyser
+//! input + line outflow + curtailment.
+
+use crate::model::{Model, SurplusUse};
+
+const EPS: f64 = 1e-9;
+
+/// Sample-independent hourly inputs gathered for one sample.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Renewable available MW per zone per hour.
+    pub re_mw: Vec<Vec<f64>>,
+    /// Share of units up per hour: generators, storage, electrolysers, lines
+    /// (line entries hold available transfer MW, not a share).
+    pub gen_up: Vec<Vec<f64>>,
+    pub storage_up: Vec<Vec<f64>>,
+    pub electrolyser_up: Vec<Vec<f64>>,
+    pub line_cap_mw: Vec<Vec<f64>>,
+}
+
+/// Hourly results of one sample, entity-major (`x[entity][hour]`).
+#[derive(Debug, Clone, Default)]
+pub struct Hourly {
+    pub zone_load_mw: Vec<Vec<f64>>,
+    pub zone_unserved_mw: Vec<Vec<f64>>,
+    pub zone_curtailed_mw: Vec<Vec<f64>>,
+    pub gen_mw: Vec<Vec<f64>>,
+    pub storage_charge_mw: Vec<Vec<f64>>,
+    pub storage_discharge_mw: Vec<Vec<f64>>,
+    pub storage_soc_mwh: Vec<Vec<f64>>,
+    pub storage_self_discharge_mwh: Vec<Vec<f64>>,
+    pub electrolyser_mw: Vec<Vec<f64>>,
+    pub h2_kg: Vec<Vec<f64>>,
+    pub h2_store_kg: Vec<Vec<f64>>,
+    pub h2_shortfall_kg: Vec<Vec<f64>>,
+    /// MW leaving the `from` end (negative: flow towards `from`).
+    pub line_from_mw: Vec<Vec<f64>>,
+    /// MW arriving at the `to` end (negative: leaving `to`).
+    pub line_to_mw: Vec<Vec<f64>>,
+    pub line_cap_mw: Vec<Vec<f64>>,
+    /// Hour at the limit in the direction of flow.
+    pub line_congested: Vec<Vec<bool>>,
+    pub export_mw: Vec<Vec<f64>>,
+    pub import_mw: Vec<Vec<f64>>,
+}
+
+fn reset(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
+    v.resize_with(n, Vec::new);
+    for x in v.iter_mut() {
+        x.clear();
+        x.resize(h, 0.0);
+    }
+}
+
+impl Hourly {
+    fn reset(&mut self, m: &Model) {
+        let h = m.hours();
+        let nz = m.zones.len();
+        reset(&mut self.zone_load_mw, nz, h);
+        reset(&mut self.zone_unserved_mw, nz, h);
+        reset(&mut self.zone_curtailed_mw, nz, h);
+        reset(&mut self.gen_mw, m.generators.len(), h);
+        reset(&mut self.storage_charge_mw, m.storage.len(), h);
+        reset(&mut self.storage_discharge_mw, m.storage.len(), h);
+        reset(&mut self.storage_soc_mwh, m.storage.len(), h);
+        reset(&mut self.storage_self_discharge_mwh, m.storage.len(), h);
+        reset(&mut self.electrolyser_mw, m.electrolysers.len(), h);
+        reset(&mut self.h2_kg, m.electrolysers.len(), h);
+        reset(&mut self.h2_store_kg, m.electrolysers.len(), h);
+        reset(&mut self.h2_shortfall_kg, m.electrolysers.len(), h);
+        reset(&mut self.line_from_mw, m.lines.len(), h);
+        reset(&mut self.line_to_mw, m.lines.len(), h);
+        reset(&mut self.line_cap_mw, m.lines.len(), h);
+        self.line_congested.resize_with(m.lines.len(), Vec::new);
+        for x in self.line_congested.iter_mut() {
+            x.clear();
+            x.resize(h, false);
+        }
+        reset(&mut self.export_mw, m.external_grids.len(), h);
+        reset(&mut self.import_mw, m.external_grids.len(), h);
+    }
+}
+
+/// The transfer network of one hour: line capacities and flows so far.
+#[derive(Debug, Clone)]
+struct Net {
+    n: usize,
+    /// Nodes below this index are zones; the rest are external grids, which
+    /// are sources or sinks but never transit nodes.
+    zones: usize,
+    /// (from, to, loss) per line.
+    ends: Vec<(usize, usize, f64)>,
+    /// Lines touching each node: (line, node is the `from` end).
+    adj: Vec<Vec<(usize, bool)>>,
+    cap: Vec<f64>,
+    /// Net sending-end flow, positive from → to.
+    net: Vec<f64>,
+    from_out: Vec<f64>,
+    to_in: Vec<f64>,
+    // BFS scratch
+    parent: Vec<Option<(usize, bool)>>,
+    seen: Vec<bool>,
+    queue: Vec<usize>,
+}
+
+impl Net {
+    fn new(m: &Model) -> Self {
+        let n = m.n_nodes();
+        let zones = m.zones.len();
+        let mut adj = vec![Vec::new(); n];
+        for (i, l) in m.lines.iter().enumerate() {
+            adj[l.from].push((i, true));
+            adj[l.to].push((i, false));
+        }
+        let nl = m.lines.len();
+        Net {
+            n,
+            zones,
+            ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
+            adj,
+            cap: vec![0.0; nl],
+            net: vec![0.0; nl],
+            from_out: vec![0.0; nl],
+            to_in: vec![0.0; nl],
+            parent: vec![None; n],
+            seen: vec![false; n],
+            queue: Vec::with_capacity(n),
+        }
+    }
+
+    fn start_hour(&mut self, caps: impl Iterator<Item = f64>) {
+        for (c, x) in self.cap.iter_mut().zip(caps) {
+            *c = x;
+        }
+        self.net.iter_mut().for_each(|x| *x = 0.0);
+        self.from_out.iter_mut().for_each(|x| *x = 0.0);
+        self.to_in.iter_mut().for_each(|x| *x = 0.0);
+    }
+
+    /// Residual sending capacity of line `l` leaving from its `from` end
+    /// (`forward`) or its `to` end.
+    #[inline]
+    fn residual(&self, l: usize, forward: bool) -> f64 {
+        if forward { self.cap[l] - self.net[l] } else { self.cap[l] + self.net[l] }
+    }
+
+    /// Move supply to demand: local first, then over fewest-hop paths.
+    /// `sup` and `dem` are reduced by what was moved (demand by what was
+    /// delivered, supply by what was sent).
+    fn transfer(&mut self, sup: &mut [f64], dem: &mut [f64]) {
+        for i in 0..self.n {
+            let x = sup[i].min(dem[i]);
+            if x > 0.0 {
+                sup[i] -= x;
+                dem[i] -= x;
+            }
+        }
+        if self.ends.is_empty() {
+            return;
+        }
+        // Each augmentation saturates a supply, a demand or a line, so the
+        // loop ends; the bound guards against floating-point stalls.
+        for _ in 0..(4 * (self.n + self.ends.len()) + 8) {
+            if !self.augment(sup, dem) {
+                break;
+            }
+        }
+    }
+
+    fn augment(&mut self, sup: &mut [f64], dem: &mut [f64]) -> bool {
+        self.seen.iter_mut().for_each(|x| *x = false);
+        self.queue.clear();
+        for i in 0..self.n {
+            if sup[i] > EPS {
+                self.seen[i] = true;
+                self.parent[i] = None;
+                self.queue.push(i);
+            }
+        }
+        if self.queue.is_empty() {
+            return false;
+        }
+        let mut head = 0;
+        let mut sink = None;
+        while head < self.queue.len() {
+            let u = self.queue[head];
+            head += 1;
+            if dem[u] > EPS && self.parent[u].is_some() {
+                sink = Some(u);
+                break;
+            }
+            if u >= self.zones && self.parent[u].is_some() {
+                continue;
+            }
+            for k in 0..self.adj[u].len() {
+                let (l, is_from) = self.adj[u][k];
+                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
+                if !self.seen[v] && self.residual(l, is_from) > EPS {
+                    self.seen[v] = true;
+                    self.parent[v] = Some((l, is_from));
+                    self.queue.push(v);
+                }
+            }
+        }
+        let Some(sink) = sink else { return false };
+        // Walk back to the source, collecting the path's gain and the
+        // largest amount (at the source) each edge allows.
+        let mut path = [(0usize, false); 64];
+        let mut len = 0;
+        let mut v = sink;
+        while let Some((l, fwd)) = self.parent[v] {
+            if len == path.len() {
+                return false;
+            }
+            path[len] = (l, fwd);
+            len += 1;
+            v = if fwd { self.ends[l].0 } else { self.ends[l].1 };
+        }
+        let source = v;
+        let path = &mut path[..len];
+        path.reverse();
+        let mut gain = 1.0;
+        let mut x = sup[source];
+        for &(l, fwd) in path.iter() {
+            x = x.min(self.residual(l, fwd) / gain);
+            gain *= 1.0 - self.ends[l].2;
+        }
+        x = x.min(dem[sink] / gain);
+        if x <= EPS {
+            return false;
+        }
+        sup[source] -= x;
+        dem[sink] -= x * gain;
+        let mut sent = x;
+        for &(l, fwd) in path.iter() {
+            let recv = sent * (1.0 - self.ends[l].2);
+            if fwd {
+                self.net[l] += sent;
+                self.from_out[l] += sent;
+                self.to_in[l] += recv;
+            } else {
+                self.net[l] -= sent;
+                self.to_in[l] -= sent;
+                self.from_out[l] -= recv;
+            }
+            sent = recv;
+        }
+        true
+    }
+}
+
+/// Dispatch state and scratch, reused across samples.
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    net: Net,
+    sup: Vec<f64>,
+    dem: Vec<f64>,
+    surplus: Vec<f64>,
+    before: Vec<f64>,
+    soc: Vec<f64>,
+    h2: Vec<f64>,
+    /// Storage, electrolyser and generator indices per zone.
+    storage_in: Vec<Vec<usize>>,
+    elec_in: Vec<Vec<usize>>,
+    gen_in: Vec<Vec<usize>>,
+    load_by_zone: Vec<Vec<f64>>,
+}
+
+impl Dispatcher {
+    pub fn new(m: &Model) -> Self {
+        let nz = m.zones.len();
+        let n = m.n_nodes();
+        let mut storage_in = vec![Vec::new(); nz];
+        for (i, s) in m.storage.iter().enumerate() {
+            storage_in[s.zone].push(i);
+        }
+        let mut elec_in = vec![Vec::new(); nz];
+        for (i, e) in m.electrolysers.iter().enumerate() {
+            elec_in[e.zone].push(i);
+        }
+        let mut gen_in = vec![Vec::new(); nz];
+        for (i, g) in m.generators.iter().enumerate() {
+            gen_in[g.zone].push(i); // generators are sorted by cost in `resolve`
+        }
+        let h = m.hours();
+        let mut load_by_zone = vec![vec![0.0; h]; nz];
+        for l in &m.loads {
+            for (t, x) in l.mw.iter().enumerate() {
+                load_by_zone[l.zone][t] += x;
+            }
+        }
+        Dispatcher {
+            net: Net::new(m),
+            sup: vec![0.0; n],
+            dem: vec![0.0; n],
+            surplus: vec![0.0; n],
+            before: vec![0.0; n],
+            soc: vec![0.0; m.storage.len()],
+            h2: vec![0.0; m.electrolysers.len()],
+            storage_in,
+            elec_in,
+            gen_in,
+            load_by_zone,
+        }
+    }
+
+    /// Dispatch every hour of one sample.
+    pub fn run(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
+        out.reset(m);
+        let nz = m.zones.len();
+        let ne = m.external_grids.len();
+        for (i, s) in m.storage.iter().enumerate() {
+            self.soc[i] = s.initial_soc_pu * s.energy_mwh;
+        }
+        for (i, e) in m.electrolysers.iter().enumerate() {
+            self.h2[i] = e.initial_store_pu * e.store_kg;
+        }
+        for t in 0..m.hours() {
+            self.net.start_hour(inp.line_cap_mw.iter().map(|c| c[t]));
+            // 0. self-discharge
+            for (i, s) in m.storage.iter().enumerate() {
+                let loss = self.soc[i] * s.self_discharge_pu_per_h;
+                self.soc[i] -= loss;
+                out.storage_self_discharge_mwh[i][t] = loss;
+            }
+            // 1. local renewables serve local load
+            self.sup.iter_mut().for_each(|x| *x = 0.0);
+            self.dem.iter_mut().for_each(|x| *x = 0.0);
+            for z in 0..nz {
+                let load = self.load_by_zone[z][t];
+                out.zone_load_mw[z][t] = load;
+                self.sup[z] = inp.re_mw[z][t];
+                self.dem[z] = load;
+            }
+            // 2a. renewable surplus across the network
+            self.net.transfer(&mut self.sup, &mut self.dem);
+            // Keep the surplus aside while the deficit tiers run.
+            self.surplus.copy_from_slice(&self.sup);
+            let any_deficit = self.dem.iter().any(|d| *d > EPS);
+            if any_deficit {
+                // 2b. storage discharge
+                self.sup.iter_mut().for_each(|x| *x = 0.0);
+                for z in 0..nz {
+                    for &i in &self.storage_in[z] {
+                        self.sup[z] += storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+                    }
+                }
+                self.before[..nz].copy_from_slice(&self.sup[..nz]);
+                self.net.transfer(&mut self.sup, &mut self.dem);
+                for z in 0..nz {
+                    let mut used = self.before[z] - self.sup[z];
+                    for k in 0..self.storage_in[z].len() {
+                        let i = self.storage_in[z][k];
+                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+                        let x = c.min(used);
+                        if x > 0.0 {
+                            self.discharge(m, i, x, t, out);
+                            used -= x;
+                        }
+                    }
+                }
+                // 2c. dispatchable generators, merit order within a zone
+                self.sup.iter_mut().for_each(|x| *x = 0.0);
+                for z in 0..nz {
+                    for &g in &self.gen_in[z] {
+                        self.sup[z] += m.generators[g].capacity_mw * inp.gen_up[g][t];
+                    }
+                }
+                self.before[..nz].copy_from_slice(&self.sup[..nz]);
+                self.net.transfer(&mut self.sup, &mut self.dem);
+                for z in 0..nz {
+                    let mut used = self.before[z] - self.sup[z];
+                    for &g in &self.gen_in[z] {
+                        let x = (m.generators[g].capacity_mw * inp.gen_up[g][t]).min(used);
+                        out.gen_mw[g][t] = x;
+                        used -= x;
+                    }
+                }
+                // 2d. imports from external grids
+                self.sup.iter_mut().for_each(|x| *x = 0.0);
+                for (k, g) in m.external_grids.iter().enumerate() {
+                    self.sup[nz + k] = g.max_import_mw;
+                }
+                self.net.transfer(&mut self.sup, &mut self.dem);
+                for k in 0..ne {
+                    out.import_mw[k][t] = m.external_grids[k].max_import_mw - self.sup[nz + k];
+                }
+            }
+            for z in 0..nz {
+                out.zone_unserved_mw[z][t] = self.dem[z].max(0.0);
+            }
+            // 3. surplus uses in priority order
+            self.sup.copy_from_slice(&self.surplus);
+            for use_ in &m.dispatch.surplus_priority {
+                match use_ {
+                    SurplusUse::Export => self.export(m, t, out),
+                    SurplusUse::Hydrogen => {
+                        for z in 0..nz {
+                            for k in 0..self.elec_in[z].len() {
+                                let i = self.elec_in[z][k];
+                                let x = self.electrolyse(m, i, self.sup[z], inp.electrolyser_up[i][t], t, out);
+                                self.sup[z] -= x;
+                            }
+                        }
+                    }
+                    SurplusUse::Storage => {
+                        for z in 0..nz {
+                            for k in 0..self.storage_in[z].len() {
+                                let i = self.storage_in[z][k];
+                                let x = self.charge(m, i, self.sup[z], inp.storage_up[i][t], t, out);
+                                self.sup[z] -= x;
+                            }
+                        }
+                    }
+                }
+            }
+            // 5. curtailment (before step 4 reuses `sup`)
+            for z in 0..nz {
+                out.zone_curtailed_mw[z][t] = self.sup[z].max(0.0);
+            }
+            // 4. storage into remaining export capacity
+            if m.dispatch.storage_discharge_to_export && !m.storage.is_empty() {
+                let mut any = false;
+                for z in 0..nz {
+                    self.sup[z] = 0.0;
+                    if out.zone_curtailed_mw[z][t] > EPS {
+                        continue;
+                    }
+                    for &i in &self.storage_in[z] {
+                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]) - out.storage_discharge_mw[i][t];
+                        self.sup[z] += c.max(0.0);
+                    }
+                    any |= self.sup[z] > EPS;
+                }
+                if any {
+                    self.before[..nz].copy_from_slice(&self.sup[..nz]);
+                    self.export_from_sup(m, t, out);
+                    for z in 0..nz {
+                        let mut used = self.before[z] - self.sup[z];
+                        for k in 0..self.storage_in[z].len() {
+                            let i = self.storage_in[z][k];
+                            let c = (storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]) - out.storage_discharge_mw[i][t]).max(0.0);
+                            let x = c.min(used);
+                            if x > 0.0 {
+                                self.discharge(m, i, x, t, out);
+                                used -= x;
+                            }
+                        }
+                    }
+                }
+            }
+            // Hydrogen offtake from each store.
+            for (i, e) in m.electrolysers.iter().enumerate() {
+                let take = e.offtake_kg_per_h.min(self.h2[i]);
+                self.h2[i] -= take;
+                out.h2_shortfall_kg[i][t] = e.offtake_kg_per_h - take;
+                out.h2_store_kg[i][t] = self.h2[i];
+            }
+            for (i, _) in m.storage.iter().enumerate() {
+                out.storage_soc_mwh[i][t] = self.soc[i];
+            }
+            for l in 0..m.lines.len() {
+                out.line_from_mw[l][t] = self.net.from_out[l];
+                out.line_to_mw[l][t] = self.net.to_in[l];
+                let cap = self.net.cap[l];
+                out.line_cap_mw[l][t] = cap;
+                let f = self.net.net[l].abs();
+                out.line_congested[l][t] = cap > EPS && f >= cap * (1.0 - 1e-9) - EPS;
+            }
+            #[cfg(debug_assertions)]
+            self.debug_check_balance(m, inp, t, out);
+        }
+    }
+
+    /// Export the zones' surplus (`self.sup`) to external grids.
+    fn export(&mut self, m: &Model, t: usize, out: &mut Hourly) {
+        if m.external_grids.is_empty() {
+            return;
+        }
+        self.export_from_sup(m, t, out);
+    }
+
+    fn export_from_sup(&mut self, m: &Model, t: usize, out: &mut Hourly) {
+        let nz = m.zones.len();
+        self.dem.iter_mut().for_each(|x| *x = 0.0);
+        for (k, g) in m.external_grids.iter().enumerate() {
+            self.dem[nz + k] = (g.max_export_mw - out.export_mw[k][t]).max(0.0);
+        }
+        for z in nz..self.sup.len() {
+            self.sup[z] = 0.0;
+        }
+        self.before[nz..].copy_from_slice(&self.dem[nz..]);
+        self.net.transfer(&mut self.sup, &mut self.dem);
+        for k in 0..m.external_grids.len() {
+            out.export_mw[k][t] += self.before[nz + k] - self.dem[nz + k];
+        }
+    }
+
+    fn discharge(&mut self, m: &Model, i: usize, mw: f64, t: usize, out: &mut Hourly) {
+        let s = &m.storage[i];
+        self.soc[i] = (self.soc[i] - mw / s.discharge_efficiency_pu).max(s.soc_min_pu * s.energy_mwh);
+        out.storage_discharge_mw[i][t] += mw;
+    }
+
+    /// Charge store `i` from up to `avail` MW of surplus; returns MW taken.
+    fn charge(&mut self, m: &Model, i: usize, avail: f64, up: f64, t: usize, out: &mut Hourly) -> f64 {
+        let s = &m.storage[i];
+        let room = (s.soc_max_pu * s.energy_mwh - self.soc[i]).max(0.0) / s.charge_efficiency_pu;
+        let x = avail.min(s.charge_mw * up).min(room).max(0.0);
+        self.soc[i] += x * s.charge_efficiency_pu;
+        out.storage_charge_mw[i][t] += x;
+        x
+    }
+
+    /// Run electrolyser `i` on up to `avail` MW; returns MW taken.
+    fn electrolyse(&mut self, m: &Model, i: usize, avail: f64, up: f64, t: usize, out: &mut Hourly) -> f64 {
+        let e = &m.electrolysers[i];
+        let cap = e.capacity_mw * up;
+        let kg_per_mwh = 1000.0 / e.consumption_kwh_per_kg;
+        // Room: what the store can take plus what this hour's offtake draws.
+        // An electrolyser with neither store nor offtake delivers straight to
+        // an unconstrained consumer (e.g. a pipeline).
+        let room_kg = if e.store_kg <= 0.0 && e.offtake_kg_per_h <= 0.0 {
+            f64::INFINITY
+        } else {
+            (e.store_kg - self.h2[i]).max(0.0) + e.offtake_kg_per_h
+        };
+        let pmax = cap.min(room_kg / kg_per_mwh);
+        let pmin = e.min_load_pu * cap;
+        if cap <= EPS || pmax < pmin || avail < pmin || avail <= EPS {
+            return 0.0;
+        }
+        let x = avail.min(pmax);
+        let kg = x * kg_per_mwh;
+        self.h2[i] += kg;
+        out.electrolyser_mw[i][t] += x;
+        out.h2_kg[i][t] += kg;
+        x
+    }
+
+    #[cfg(debug_assertions)]
+    fn debug_check_balance(&self, m: &Model, inp: &Inputs, t: usize, out: &Hourly) {
+        for z in 0..m.zones.len() {
+            let r = zone_residual(m, inp, out, z, t);
+            debug_assert!(r.abs() < 1e-6 * (1.0 + inp.re_mw[z][t] + out.zone_load_mw[z][t]), "zone {z} hour {t}: energy balance residual {r}");
+        }
+    }
+}
+
+/// Largest MW store `i` can deliver this hour (power, availability and the
+/// energy above its floor after discharge losses).
+fn storage_discharge_cap(m: &Model, i: usize, soc: f64, up: f64) -> f64 {
+    let s = &m.storage[i];
+    let energy = (soc - s.soc_min_pu * s.energy_mwh).max(0.0) * s.discharge_efficiency_pu;
+    (s.discharge_mw * up).min(energy)
+}
+
+/// Energy-balance residual of zone `z` in hour `t` (MW; zero up to rounding).
+pub fn zone_residual(m: &Model, inp: &Inputs, out: &Hourly, z: usize, t: usize) -> f64 {
+    let mut supply = inp.re_mw[z][t];
+    let mut use_ = out.zone_load_mw[z][t] - out.zone_unserved_mw[z][t] + out.zone_curtailed_mw[z][t];
+    for (i, g) in m.generators.iter().enumerate() {
+        if g.zone == z {
+            supply += out.gen_mw[i][t];
+        }
+    }
+    for (i, s) in m.storage.iter().enumerate() {
+        if s.zone == z {
+            supply += out.storage_discharge_mw[i][t];
+            use_ += out.storage_charge_mw[i][t];
+        }
+    }
+    for (i, e) in m.electrolysers.iter().enumerate() {
+        if e.zone == z {
+            use_ += out.electrolyser_mw[i][t];
+        }
+    }
+    for (l, line) in m.lines.iter().enumerate() {
+        if line.from == z {
+            use_ += out.line_from_mw[l][t];
+        }
+        if line.to == z {
+            supply += out.line_to_mw[l][t];
+        }
+    }
+    supply - use_
+}

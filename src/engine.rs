@@ -1,0 +1,230 @@
+//! The Monte Carlo engine: samples in parallel, results independent of the
+//! thread count.
+//!
+//! One sample = one possible study horizon: weather (`weather`), outages
+//! (`outage`), conversion to available MW (`conversion`), hourly dispatch
+//! (`dispatch`) and reduction to one row of metrics (`metrics`). Samples are
+//! processed in fixed blocks of [`BLOCK`] with rayon; each block folds its
+//! samples in order and blocks are merged in order, so every sum is taken
+//! in the same order whatever the thread count (bitwise-identical results).
+//! Architecture invariant: the engine does no I/O; progress is reported
+//! through a callback.
+
+use crate::conversion::Converter;
+use crate::dispatch::{Dispatcher, Hourly, Inputs};
+use crate::metrics::{self, FleetHourly, Profiles, Registry};
+use crate::model::Model;
+use crate::outage;
+use crate::rng;
+use crate::weather::{Weather, WeatherModel};
+use rayon::prelude::*;
+
+/// Samples per block: the unit of parallel work and of ordered merging.
+pub const BLOCK: u64 = 32;
+
+/// How to sample: independent of what is simulated and what is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Method {
+    pub seed: u64,
+    /// First sample index and number of samples (a shard of a larger run
+    /// covers `first..first + samples`).
+    pub first: u64,
+    pub samples: u64,
+    /// Worker threads; 0 = all cores.
+    pub threads: usize,
+}
+
+/// Results of a run: one row of metrics per sample plus merged profiles.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub registry: Registry,
+    pub method: Method,
+    /// `rows[i]` belongs to sample `method.first + i`.
+    pub rows: Vec<Vec<f64>>,
+    pub profiles: Profiles,
+}
+
+/// Everything precomputed for a model, shared read-only by all threads.
+pub struct Study<'a> {
+    pub model: &'a Model,
+    pub weather: WeatherModel,
+    pub converter: Converter,
+    pub registry: Registry,
+}
+
+/// Per-thread working memory, reused across samples.
+pub struct Scratch {
+    pub weather: Weather,
+    pub inputs: Inputs,
+    pub fleets: FleetHourly,
+    pub hourly: Hourly,
+    dispatcher: Dispatcher,
+    buf: Vec<f64>,
+}
+
+impl<'a> Study<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        let weather = WeatherModel::new(model);
+        let converter = Converter::new(model, &weather);
+        Study { model, weather, converter, registry: Registry::new(model) }
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            weather: Weather::default(),
+            inputs: Inputs::default(),
+            fleets: FleetHourly::default(),
+            hourly: Hourly::default(),
+            dispatcher: Dispatcher::new(self.model),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Draw weather and outages and convert them: everything dispatch needs.
+    pub fn prepare(&self, seed: u64, sample: u64, s: &mut Scratch) {
+        let m = self.model;
+        let h = m.hours();
+        self.weather.sample(m, seed, sample, &mut s.weather);
+        let up = |name: &str, o: &crate::model::Outages, out: &mut Vec<f64>| {
+            let mut r = rng::stream(seed, sample, "outage", name);
+            outage::simulate(o, &mut r, out, h);
+        };
+        let nz = m.zones.len();
+        resize(&mut s.inputs.re_mw, nz, h);
+        resize(&mut s.fleets.wind_mw, m.wind_fleets.len(), h);
+        resize(&mut s.fleets.wind_up, m.wind_fleets.len(), h);
+        resize(&mut s.fleets.solar_mw, m.solar_fleets.len(), h);
+        resize(&mut s.fleets.solar_up, m.solar_fleets.len(), h);
+        for (i, f) in m.wind_fleets.iter().enumerate() {
+            up(&f.name, &f.outages, &mut s.fleets.wind_up[i]);
+            self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
+            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
+        }
+        for (i, f) in m.solar_fleets.iter().enumerate() {
+            up(&f.name, &f.outages, &mut s.fleets.solar_up[i]);
+            self.converter.solar_available(m, &self.weather, i, &s.weather, &s.fleets.solar_up[i], &mut s.fleets.solar_mw[i]);
+            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.solar_mw[i]);
+        }
+        s.inputs.gen_up.resize_with(m.generators.len(), Vec::new);
+        for (i, g) in m.generators.iter().enumerate() {
+            up(&g.name, &g.outages, &mut s.inputs.gen_up[i]);
+        }
+        s.inputs.storage_up.resize_with(m.storage.len(), Vec::new);
+        for (i, x) in m.storage.iter().enumerate() {
+            up(&x.name, &x.outages, &mut s.inputs.storage_up[i]);
+        }
+        s.inputs.electrolyser_up.resize_with(m.electrolysers.len(), Vec::new);
+        for (i, x) in m.electrolysers.iter().enumerate() {
+            up(&x.name, &x.outages, &mut s.inputs.electrolyser_up[i]);
+        }
+        s.inputs.line_cap_mw.resize_with(m.lines.len(), Vec::new);
+        for (i, l) in m.lines.iter().enumerate() {
+            up(&l.name, &l.outages, &mut s.buf);
+            // Share of circuits up → circuits up → transfer limit.
+            let caps = &l.capacity_by_circuits_up_mw;
+            let n = l.circuits as f64;
+            s.inputs.line_cap_mw[i].clear();
+            s.inputs.line_cap_mw[i].extend(s.buf.iter().map(|a| caps[((a * n).round() as usize).min(caps.len() - 1)]));
+        }
+    }
+
+    /// Simulate one sample completely; hourly detail is left in `s.hourly`.
+    pub fn simulate(&self, seed: u64, sample: u64, s: &mut Scratch, prof: &mut Profiles, row: &mut Vec<f64>) {
+        self.prepare(seed, sample, s);
+        s.dispatcher.run(self.model, &s.inputs, &mut s.hourly);
+        metrics::record(self.model, &s.inputs, &s.fleets, &s.hourly, prof, row);
+    }
+
+    /// Run `method.samples` samples; `progress(done)` is called after each
+    /// block from worker threads.
+    pub fn run(&self, method: Method, progress: &(dyn Fn(u64) + Sync)) -> Results {
+        let blocks: Vec<(u64, u64)> = {
+            let mut v = Vec::new();
+            let mut i = 0;
+            while i < method.samples {
+                let n = BLOCK.min(method.samples - i);
+                v.push((method.first + i, n));
+                i += n;
+            }
+            v
+        };
+        let work = || {
+            blocks
+                .par_iter()
+                .map_init(
+                    || self.scratch(),
+                    |scratch, &(start, n)| {
+                        let mut prof = Profiles::new(self.model);
+                        let mut rows = Vec::with_capacity(n as usize);
+                        for k in start..start + n {
+                            let mut row = Vec::with_capacity(self.registry.defs.len());
+                            self.simulate(method.seed, k, scratch, &mut prof, &mut row);
+                            rows.push(row);
+                        }
+                        progress(n);
+                        (rows, prof)
+                    },
+                )
+                .collect::<Vec<_>>()
+        };
+        let parts = if method.threads == 0 {
+            work()
+        } else {
+            match rayon::ThreadPoolBuilder::new().num_threads(method.threads).build() {
+                Ok(pool) => pool.install(work),
+                Err(_) => work(),
+            }
+        };
+        let mut profiles = Profiles::new(self.model);
+        let mut rows = Vec::with_capacity(method.samples as usize);
+        for (r, p) in parts {
+            rows.extend(r);
+            profiles.merge(&p);
+        }
+        Results { registry: self.registry.clone(), method, rows, profiles }
+    }
+
+    /// Re-simulate one sample and return its hourly detail (deterministic:
+    /// the same draws as in the run).
+    pub fn trace(&self, seed: u64, sample: u64) -> Scratch {
+        let mut s = self.scratch();
+        let mut prof = Profiles::new(self.model);
+        let mut row = Vec::new();
+        self.simulate(seed, sample, &mut s, &mut prof, &mut row);
+        s
+    }
+}
+
+fn resize(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
+    v.resize_with(n, Vec::new);
+    for x in v.iter_mut() {
+        x.clear();
+        x.resize(h, 0.0);
+    }
+}
+
+fn add_into(acc: &mut [f64], x: &[f64]) {
+    for (a, b) in acc.iter_mut().zip(x) {
+        *a += b;
+    }
+}
+
+impl Results {
+    /// Values of metric `j` across samples.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        self.rows.iter().map(|r| r[j]).collect()
+    }
+
+    /// Estimates for every metric.
+    pub fn estimates(&self) -> Vec<metrics::Estimate> {
+        self.registry.defs.iter().enumerate().map(|(j, d)| metrics::Estimate::from_values(d, &self.column(j))).collect()
+    }
+
+    /// The sample whose value of metric `j` is the median (lower median;
+    /// ties to the lowest index): the representative year.
+    pub fn median_sample(&self, j: usize) -> u64 {
+        let mut idx: Vec<usize> = (0..self.rows.len()).collect();
+        idx.sort_by(|a, b| self.rows[*a][j].total_cmp(&self.rows[*b][j]).then(a.cmp(b)));
+        self.method.first + idx[(idx.len() - 1) / 2] as u64
+    }
+}

@@ -1,0 +1,25 @@
+//! renewplan: a Monte Carlo capacity-planning simulator for renewable
+//! buildouts behind transmission limits.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! `scenario` (parse, then resolve into a validated `model::Model`) →
+//! `weather` (stochastic hourly weather) → `outage` (Markov availability) →
+//! `conversion` (available MW of each fleet, using the `solar` and `wind`
+//! physics) → `dispatch` (hourly energy balance) → `metrics` (one row per
+//! sample, estimates across samples). `engine` runs samples in parallel;
+//! `output` writes result files; `cli` is the command line.
+
+pub mod cli;
+pub mod conversion;
+pub mod dispatch;
+pub mod engine;
+pub mod error;
+pub mod metrics;
+pub mod model;
+pub mod outage;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+pub mod solar;
+pub mod weather;
+pub mod wind;

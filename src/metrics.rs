@@ -1,0 +1,440 @@
+//! Per-sample metrics and their statistics across samples.
+//!
+//! [`Registry`] names every metric the model yields (the words of
+//! DOMAIN.md: available, used and curtailed energy, utilisation rate,
+//! exports, line utilisation, unserved energy, LOLE, hydrogen, ...), for the
+//! system, each zone, fleet, line, store, electrolyser and generator.
+//! [`record`] reduces one sample's hourly dispatch to one row of values;
+//! [`Profiles`] adds fixed-size month × hour-of-day accumulators that merge
+//! exactly; [`Estimate`] summarises a column across samples: mean with its
+//! standard error, standard deviation and P5/P10/P50/P90/P95. Nothing here
+//! grows with the horizon; only the rows grow with the sample count.
+
+use crate::dispatch::{Hourly, Inputs};
+use crate::model::Model;
+use serde::{Deserialize, Serialize};
+
+/// Name, unit and meaning of one metric.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MetricDef {
+    /// Dotted key, e.g. `system.utilisation_rate`, `wind.alxa-wind.full_load_h`.
+    pub key: String,
+    pub unit: String,
+    pub description: String,
+}
+
+/// All metrics of a model, in column order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registry {
+    pub defs: Vec<MetricDef>,
+}
+
+impl Registry {
+    pub fn new(m: &Model) -> Self {
+        let mut d = Vec::new();
+        let mut add = |key: String, unit: &str, desc: &str| d.push(MetricDef { key, unit: unit.into(), description: desc.into() });
+        for (k, u, desc) in SYSTEM {
+            add(format!("system.{k}"), u, desc);
+        }
+        for z in &m.zones {
+            for (k, u, desc) in ZONE {
+                add(format!("zone.{}.{k}", z.name), u, desc);
+            }
+        }
+        for f in &m.wind_fleets {
+            for (k, u, desc) in WIND {
+                add(format!("wind.{}.{k}", f.name), u, desc);
+            }
+        }
+        for f in &m.solar_fleets {
+            for (k, u, desc) in SOLAR {
+                add(format!("solar.{}.{k}", f.name), u, desc);
+            }
+        }
+        for l in &m.lines {
+            for (k, u, desc) in LINE {
+                add(format!("line.{}.{k}", l.name), u, desc);
+            }
+        }
+        for s in &m.storage {
+            for (k, u, desc) in STORAGE {
+                add(format!("storage.{}.{k}", s.name), u, desc);
+            }
+        }
+        for e in &m.electrolysers {
+            for (k, u, desc) in ELECTROLYSER {
+                add(format!("electrolyser.{}.{k}", e.name), u, desc);
+            }
+        }
+        for g in &m.generators {
+            for (k, u, desc) in GENERATOR {
+                add(format!("generator.{}.{k}", g.name), u, desc);
+            }
+        }
+        for g in &m.external_grids {
+            for (k, u, desc) in EXTERNAL {
+                add(format!("external.{}.{k}", g.name), u, desc);
+            }
+        }
+        Registry { defs: d }
+    }
+
+    pub fn index(&self, key: &str) -> Option<usize> {
+        self.defs.iter().position(|d| d.key == key)
+    }
+}
+
+type Def = (&'static str, &'static str, &'static str);
+
+const SYSTEM: &[Def] = &[
+    ("available_mwh", "MWh", "renewable energy wind and solar could produce given weather and outages"),
+    ("wind_available_mwh", "MWh", "available wind energy"),
+    ("solar_available_mwh", "MWh", "available solar energy (AC)"),
+    ("used_mwh", "MWh", "renewable energy used by loads, storage, electrolysers or exports"),
+    ("curtailed_mwh", "MWh", "available renewable energy not used"),
+    ("utilisation_rate", "fraction", "1 − curtailed / available renewable energy (China's policy line: 0.95)"),
+    ("load_mwh", "MWh", "firm load"),
+    ("unserved_mwh", "MWh", "load not served (EUE for one year)"),
+    ("unserved_ppm", "ppm", "unserved energy per million of load"),
+    ("lole_h", "h", "hours with any unserved load (LOLE for one year)"),
+    ("lol_events", "count", "loss-of-load events (runs of consecutive shortfall hours)"),
+    ("export_mwh", "MWh", "energy delivered to external grids"),
+    ("import_mwh", "MWh", "energy drawn from external grids"),
+    ("line_losses_mwh", "MWh", "transmission losses"),
+    ("storage_charge_mwh", "MWh", "energy into storage"),
+    ("storage_discharge_mwh", "MWh", "energy out of storage"),
+    ("storage_losses_mwh", "MWh", "storage conversion and self-discharge losses"),
+    ("electrolyser_mwh", "MWh", "electricity into electrolysers"),
+    ("h2_t", "t", "hydrogen produced"),
+    ("h2_shortfall_t", "t", "hydrogen offtake demand not met"),
+    ("generation_mwh", "MWh", "energy from dispatchable generators"),
+    ("co2_avoided_t", "t", "used renewable energy × grid emission factor"),
+    ("coal_saved_tce", "tce", "used renewable energy × standard coal per MWh of thermal supply"),
+];
+const ZONE: &[Def] = &[
+    ("available_mwh", "MWh", "renewable energy available in the zone"),
+    ("curtailed_mwh", "MWh", "renewable energy curtailed in the zone"),
+    ("utilisation_rate", "fraction", "1 − curtailed / available in the zone"),
+    ("load_mwh", "MWh", "firm load of the zone"),
+    ("unserved_mwh", "MWh", "unserved load of the zone"),
+    ("lole_h", "h", "hours with unserved load in the zone"),
+];
+const WIND: &[Def] = &[
+    ("available_mwh", "MWh", "available energy"),
+    ("curtailed_mwh", "MWh", "curtailed energy (zone curtailment shared pro rata to availability each hour)"),
+    ("utilisation_rate", "fraction", "1 − curtailed / available"),
+    ("full_load_h", "h", "available energy / installed MW"),
+    ("capacity_factor", "fraction", "available energy / (installed MW × hours)"),
+    ("availability", "fraction", "mean share of turbines in service"),
+];
+const SOLAR: &[Def] = &[
+    ("available_mwh", "MWh", "available AC energy"),
+    ("curtailed_mwh", "MWh", "curtailed energy (zone curtailment shared pro rata to availability each hour)"),
+    ("utilisation_rate", "fraction", "1 − curtailed / available"),
+    ("specific_yield_kwh_per_kwp", "kWh/kWp", "available AC energy per kWp (DC) before curtailment"),
+    ("capacity_factor_ac", "fraction", "available energy / (MWac × hours)"),
+    ("availability", "fraction", "mean share of inverter blocks in service"),
+];
+const LINE: &[Def] = &[
+    ("flow_mwh", "MWh", "energy sent (sum over hours of |sending-end flow|)"),
+    ("forward_mwh", "MWh", "energy sent from → to"),
+    ("reverse_mwh", "MWh", "energy sent to → from"),
+    ("losses_mwh", "MWh", "energy lost on the line"),
+    ("utilisation", "fraction", "mean |flow| / mean available capacity"),
+    ("congested_h", "h", "hours at the available limit"),
+    ("availability", "fraction", "mean available capacity / full capacity"),
+];
+const STORAGE: &[Def] = &[
+    ("charge_mwh", "MWh", "energy charged"),
+    ("discharge_mwh", "MWh", "energy discharged"),
+    ("cycles", "count", "discharged energy / energy capacity"),
+    ("losses_mwh", "MWh", "round-trip and self-discharge losses, net of the change in stored energy"),
+];
+const ELECTROLYSER: &[Def] = &[
+    ("input_mwh", "MWh", "electricity consumed"),
+    ("h2_t", "t", "hydrogen produced"),
+    ("full_load_h", "h", "input energy / rated MW"),
+    ("operating_h", "h", "hours in operation"),
+    ("shortfall_t", "t", "offtake demand not met from the store"),
+];
+const GENERATOR: &[Def] = &[
+    ("output_mwh", "MWh", "energy generated"),
+    ("capacity_factor", "fraction", "energy / (capacity × hours)"),
+];
+const EXTERNAL: &[Def] = &[
+    ("export_mwh", "MWh", "energy delivered to this grid"),
+    ("import_mwh", "MWh", "energy drawn from this grid"),
+];
+
+/// Month × hour-of-day sums (MWh or hours), mergeable by addition.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Profiles {
+    pub samples: u64,
+    pub curtailed_mwh: Vec<[f64; 24]>,
+    pub unserved_mwh: Vec<[f64; 24]>,
+    pub lol_hours: Vec<[f64; 24]>,
+    pub export_mwh: Vec<[f64; 24]>,
+    pub available_mwh: Vec<[f64; 24]>,
+    /// Hours in each month × hour cell per sample (for means).
+    pub hours: Vec<[f64; 24]>,
+}
+
+impl Profiles {
+    pub fn new(m: &Model) -> Self {
+        let mut hours = vec![[0.0; 24]; 12];
+        for t in 0..m.hours() {
+            hours[m.calendar.month[t] as usize][m.calendar.hour_of_day[t] as usize] += 1.0;
+        }
+        let z = vec![[0.0; 24]; 12];
+        Profiles { samples: 0, curtailed_mwh: z.clone(), unserved_mwh: z.clone(), lol_hours: z.clone(), export_mwh: z.clone(), available_mwh: z, hours }
+    }
+
+    pub fn merge(&mut self, o: &Profiles) {
+        self.samples += o.samples;
+        for (a, b) in [
+            (&mut self.curtailed_mwh, &o.curtailed_mwh),
+            (&mut self.unserved_mwh, &o.unserved_mwh),
+            (&mut self.lol_hours, &o.lol_hours),
+            (&mut self.export_mwh, &o.export_mwh),
+            (&mut self.available_mwh, &o.available_mwh),
+        ] {
+            for (ra, rb) in a.iter_mut().zip(b) {
+                for (x, y) in ra.iter_mut().zip(rb) {
+                    *x += y;
+                }
+            }
+        }
+    }
+}
+
+/// Fleet-level hourly availability kept by the engine for attribution.
+#[derive(Debug, Clone, Default)]
+pub struct FleetHourly {
+    pub wind_mw: Vec<Vec<f64>>,
+    pub wind_up: Vec<Vec<f64>>,
+    pub solar_mw: Vec<Vec<f64>>,
+    pub solar_up: Vec<Vec<f64>>,
+}
+
+fn sum(v: &[f64]) -> f64 {
+    v.iter().sum()
+}
+
+fn ratio(a: f64, b: f64, empty: f64) -> f64 {
+    if b > 0.0 { a / b } else { empty }
+}
+
+/// Reduce one sample's hourly results to a row of metrics (in registry
+/// order), and add its month × hour profile to `prof`.
+pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut Profiles, row: &mut Vec<f64>) {
+    row.clear();
+    let hours = m.hours();
+    let nz = m.zones.len();
+    let cal = &m.calendar;
+    // Zone curtailment share per hour, for fleet attribution.
+    let zone_avail: Vec<f64> = (0..nz).map(|z| sum(&inp.re_mw[z])).collect();
+    let zone_curt: Vec<f64> = (0..nz).map(|z| sum(&h.zone_curtailed_mw[z])).collect();
+    let zone_unserved: Vec<f64> = (0..nz).map(|z| sum(&h.zone_unserved_mw[z])).collect();
+    let zone_load: Vec<f64> = (0..nz).map(|z| sum(&h.zone_load_mw[z])).collect();
+    let zone_lole: Vec<f64> = (0..nz).map(|z| h.zone_unserved_mw[z].iter().filter(|x| **x > 1e-6).count() as f64).collect();
+    let curt_share = |z: usize, t: usize| ratio(h.zone_curtailed_mw[z][t], inp.re_mw[z][t], 0.0);
+
+    let wind_avail: Vec<f64> = fl.wind_mw.iter().map(|v| sum(v)).collect();
+    let solar_avail: Vec<f64> = fl.solar_mw.iter().map(|v| sum(v)).collect();
+    let available: f64 = zone_avail.iter().sum();
+    let curtailed: f64 = zone_curt.iter().sum();
+    let used = available - curtailed;
+    let load: f64 = zone_load.iter().sum();
+    let unserved: f64 = zone_unserved.iter().sum();
+    let mut lole = 0.0;
+    let mut events = 0.0;
+    let mut prev = false;
+    let mut export = 0.0;
+    for t in 0..hours {
+        let (mo, hd) = (cal.month[t] as usize, cal.hour_of_day[t] as usize);
+        let short: f64 = (0..nz).map(|z| h.zone_unserved_mw[z][t]).sum();
+        let curt: f64 = (0..nz).map(|z| h.zone_curtailed_mw[z][t]).sum();
+        let avail: f64 = (0..nz).map(|z| inp.re_mw[z][t]).sum();
+        let ex: f64 = h.export_mw.iter().map(|v| v[t]).sum();
+        export += ex;
+        let lol = short > 1e-6;
+        if lol {
+            lole += 1.0;
+            if !prev {
+                events += 1.0;
+            }
+        }
+        prev = lol;
+        prof.curtailed_mwh[mo][hd] += curt;
+        prof.unserved_mwh[mo][hd] += short;
+        prof.lol_hours[mo][hd] += f64::from(u8::from(lol));
+        prof.export_mwh[mo][hd] += ex;
+        prof.available_mwh[mo][hd] += avail;
+    }
+    prof.samples += 1;
+    let import: f64 = h.import_mw.iter().map(|v| sum(v)).sum();
+    let line_losses: f64 = (0..m.lines.len()).map(|l| sum(&h.line_from_mw[l]) - sum(&h.line_to_mw[l])).sum();
+    let st_ch: f64 = h.storage_charge_mw.iter().map(|v| sum(v)).sum();
+    let st_dis: f64 = h.storage_discharge_mw.iter().map(|v| sum(v)).sum();
+    let st_losses: f64 = storage_losses(m, h, None);
+    let el: f64 = h.electrolyser_mw.iter().map(|v| sum(v)).sum();
+    let h2: f64 = h.h2_kg.iter().map(|v| sum(v)).sum::<f64>() / 1000.0;
+    let h2_short: f64 = h.h2_shortfall_kg.iter().map(|v| sum(v)).sum::<f64>() / 1000.0;
+    let gen_: f64 = h.gen_mw.iter().map(|v| sum(v)).sum();
+    row.extend_from_slice(&[
+        available,
+        wind_avail.iter().sum(),
+        solar_avail.iter().sum(),
+        used,
+        curtailed,
+        1.0 - ratio(curtailed, available, 0.0),
+        load,
+        unserved,
+        ratio(unserved, load, 0.0) * 1e6,
+        lole,
+        events,
+        export,
+        import,
+        line_losses,
+        st_ch,
+        st_dis,
+        st_losses,
+        el,
+        h2,
+        h2_short,
+        gen_,
+        used * m.emissions.grid_co2_t_per_mwh,
+        used * m.emissions.coal_tce_per_mwh,
+    ]);
+    for z in 0..nz {
+        row.extend_from_slice(&[zone_avail[z], zone_curt[z], 1.0 - ratio(zone_curt[z], zone_avail[z], 0.0), zone_load[z], zone_unserved[z], zone_lole[z]]);
+    }
+    let hf = hours as f64;
+    for (i, f) in m.wind_fleets.iter().enumerate() {
+        let c: f64 = (0..hours).map(|t| fl.wind_mw[i][t] * curt_share(f.zone, t)).sum();
+        let a = wind_avail[i];
+        row.extend_from_slice(&[a, c, 1.0 - ratio(c, a, 0.0), ratio(a, f.capacity_mw, 0.0), ratio(a, f.capacity_mw * hf, 0.0), sum(&fl.wind_up[i]) / hf]);
+    }
+    for (i, f) in m.solar_fleets.iter().enumerate() {
+        let c: f64 = (0..hours).map(|t| fl.solar_mw[i][t] * curt_share(f.zone, t)).sum();
+        let a = solar_avail[i];
+        row.extend_from_slice(&[a, c, 1.0 - ratio(c, a, 0.0), ratio(a, f.capacity_mwdc, 0.0), ratio(a, f.capacity_mwac * hf, 0.0), sum(&fl.solar_up[i]) / hf]);
+    }
+    for (l, line) in m.lines.iter().enumerate() {
+        let fwd: f64 = h.line_from_mw[l].iter().filter(|x| **x > 0.0).sum();
+        let rev: f64 = -h.line_to_mw[l].iter().filter(|x| **x < 0.0).sum::<f64>();
+        let losses = sum(&h.line_from_mw[l]) - sum(&h.line_to_mw[l]);
+        let cap = sum(&h.line_cap_mw[l]);
+        let full = line.capacity_by_circuits_up_mw.last().copied().unwrap_or(0.0) * hf;
+        let congested = h.line_congested[l].iter().filter(|x| **x).count() as f64;
+        row.extend_from_slice(&[fwd + rev, fwd, rev, losses, ratio(fwd + rev, cap, 0.0), congested, ratio(cap, full, 1.0)]);
+    }
+    for (i, s) in m.storage.iter().enumerate() {
+        let ch = sum(&h.storage_charge_mw[i]);
+        let dis = sum(&h.storage_discharge_mw[i]);
+        row.extend_from_slice(&[ch, dis, ratio(dis, s.energy_mwh, 0.0), storage_losses(m, h, Some(i))]);
+    }
+    for (i, e) in m.electrolysers.iter().enumerate() {
+        let input = sum(&h.electrolyser_mw[i]);
+        let on = h.electrolyser_mw[i].iter().filter(|x| **x > 0.0).count() as f64;
+        row.extend_from_slice(&[input, sum(&h.h2_kg[i]) / 1000.0, ratio(input, e.capacity_mw, 0.0), on, sum(&h.h2_shortfall_kg[i]) / 1000.0]);
+    }
+    for (i, g) in m.generators.iter().enumerate() {
+        let out = sum(&h.gen_mw[i]);
+        row.extend_from_slice(&[out, ratio(out, g.capacity_mw * hf, 0.0)]);
+    }
+    for k in 0..m.external_grids.len() {
+        row.extend_from_slice(&[sum(&h.export_mw[k]), sum(&h.import_mw[k])]);
+    }
+}
+
+/// Storage losses: charged − discharged − increase of stored energy.
+fn storage_losses(m: &Model, h: &Hourly, only: Option<usize>) -> f64 {
+    m.storage
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| only.is_none_or(|o| o == *i))
+        .map(|(i, s)| {
+            let end = h.storage_soc_mwh[i].last().copied().unwrap_or(0.0);
+            let start = s.initial_soc_pu * s.energy_mwh;
+            sum(&h.storage_charge_mw[i]) - sum(&h.storage_discharge_mw[i]) - (end - start)
+        })
+        .sum()
+}
+
+/// Summary of one metric across samples.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Estimate {
+    pub key: String,
+    pub unit: String,
+    pub mean: f64,
+    /// Standard error of the mean: sd / √n.
+    pub std_error: f64,
+    pub std_dev: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Quantile with linear interpolation between order statistics (Hyndman &
+/// Fan 1996 type 7, the default of R and numpy) of sorted data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+impl Estimate {
+    pub fn from_values(def: &MetricDef, values: &[f64]) -> Self {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = if values.len() > 1 { values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+        let sd = var.sqrt();
+        let mut s = values.to_vec();
+        s.sort_by(f64::total_cmp);
+        Estimate {
+            key: def.key.clone(),
+            unit: def.unit.clone(),
+            mean,
+            std_error: sd / n.sqrt(),
+            std_dev: sd,
+            p5: quantile_sorted(&s, 0.05),
+            p10: quantile_sorted(&s, 0.10),
+            p50: quantile_sorted(&s, 0.50),
+            p90: quantile_sorted(&s, 0.90),
+            p95: quantile_sorted(&s, 0.95),
+            min: s[0],
+            max: s[s.len() - 1],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy_type_7() {
+        let s = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(quantile_sorted(&s, 0.5), 3.0);
+        assert!((quantile_sorted(&s, 0.9) - 7.6).abs() < 1e-12);
+        assert!((quantile_sorted(&s, 0.1) - 1.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn estimate_of_constant_has_zero_error() {
+        let d = MetricDef { key: "k".into(), unit: "u".into(), description: String::new() };
+        let e = Estimate::from_values(&d, &[2.0; 10]);
+        assert_eq!((e.mean, e.std_error, e.p5, e.p95), (2.0, 0.0, 2.0, 2.0));
+        let e = Estimate::from_values(&d, &[1.0, 3.0]);
+        assert!((e.std_error - 1.0).abs() < 1e-12);
+    }
+}

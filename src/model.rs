@@ -1,0 +1,311 @@
+//! The validated system model: what the engine simulates.
+//!
+//! Built only by `scenario::resolve` from a parsed scenario; every name has
+//! become an index, every schedule has been evaluated for the study year,
+//! every default applied and every range checked. Nothing here does I/O or
+//! touches serde's raw structs (Architecture invariant: the engine never sees
+//! a `Raw*` type). All powers are MW, energies MWh, masses kg, times hours.
+
+use crate::wind::PowerCurve;
+use nalgebra::DMatrix;
+use serde::Serialize;
+
+/// Two-state Markov outage model for a group of identical units, counted in
+/// aggregate (a 5 GW wind fleet is ~800 turbines: we track how many are up,
+/// not each one).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Outages {
+    /// Number of identical units in the group (≥ 1).
+    pub units: u32,
+    /// Probability that an up unit fails during one hour.
+    pub p_fail: f64,
+    /// Probability that a down unit is repaired during one hour.
+    pub p_repair: f64,
+}
+
+impl Outages {
+    /// A group that never fails.
+    pub fn none(units: u32) -> Self {
+        Outages { units: units.max(1), p_fail: 0.0, p_repair: 1.0 }
+    }
+
+    /// From a forced outage rate (stationary fraction of time down) and mean
+    /// time to repair: p_repair = 1/MTTR, p_fail = FOR/(1−FOR) · p_repair, so
+    /// the chain's stationary down-probability is exactly FOR
+    /// (Billinton & Allan, *Reliability Evaluation of Power Systems*, ch. 2).
+    pub fn from_for_mttr(units: u32, forced_outage_rate: f64, mttr_h: f64) -> Self {
+        if forced_outage_rate <= 0.0 {
+            return Self::none(units);
+        }
+        let p_repair = (1.0 / mttr_h).min(1.0);
+        let p_fail = (forced_outage_rate / (1.0 - forced_outage_rate) * p_repair).min(1.0);
+        Outages { units: units.max(1), p_fail, p_repair }
+    }
+
+    /// Stationary probability that one unit is up.
+    pub fn availability(&self) -> f64 {
+        if self.p_fail <= 0.0 {
+            1.0
+        } else {
+            self.p_repair / (self.p_fail + self.p_repair)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Zone {
+    pub name: String,
+    pub latitude_deg: f64,
+    pub longitude_deg: f64,
+    pub elevation_m: f64,
+    pub utc_offset_h: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalGrid {
+    pub name: String,
+    pub max_export_mw: f64,
+    pub max_import_mw: f64,
+}
+
+/// Parameters of one weather site's stochastic generator (see `weather`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    pub name: String,
+    pub latitude_deg: f64,
+    pub longitude_deg: f64,
+    pub elevation_m: f64,
+    pub wind_mean_m_s: f64,
+    pub wind_height_m: f64,
+    pub wind_weibull_k: f64,
+    pub wind_monthly_factor: [f64; 12],
+    pub wind_diurnal_amplitude_pu: f64,
+    pub wind_diurnal_peak_hour: f64,
+    pub wind_hourly_persistence: f64,
+    pub roughness_length_m: f64,
+    pub clear_sky_index_monthly: [f64; 12],
+    pub clear_sky_index_spread: f64,
+    pub clear_sky_index_daily_share: f64,
+    pub clear_sky_index_daily_persistence: f64,
+    pub clear_sky_index_hourly_persistence: f64,
+    pub linke_turbidity_monthly: [f64; 12],
+    pub dust_days_per_year: f64,
+    pub dust_months: Vec<u32>,
+    pub dust_irradiance_factor_pu: f64,
+    pub temperature_monthly_c: [f64; 12],
+    pub temperature_diurnal_amplitude_c: f64,
+    pub temperature_anomaly_sd_c: f64,
+    pub temperature_hourly_persistence: f64,
+    pub albedo_pu: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindFleet {
+    pub name: String,
+    pub zone: usize,
+    pub site: usize,
+    pub capacity_mw: f64,
+    pub turbine: String,
+    pub hub_height_m: f64,
+    pub area_km2: f64,
+    pub losses_pu: f64,
+    pub outages: Outages,
+    /// Single-turbine power curve at standard density, per unit of rated;
+    /// `conversion` adjusts it for the site's air density and smooths it
+    /// over the fleet's area.
+    #[serde(skip)]
+    pub curve: PowerCurve,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub enum Mounting {
+    Fixed,
+    SingleAxis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SolarFleet {
+    pub name: String,
+    pub zone: usize,
+    pub site: usize,
+    pub capacity_mwdc: f64,
+    pub capacity_mwac: f64,
+    pub mounting: Mounting,
+    pub tilt_deg: f64,
+    pub azimuth_deg: f64,
+    pub tracker_max_angle_deg: f64,
+    pub ground_coverage_ratio_pu: f64,
+    pub temperature_coefficient_per_c: f64,
+    pub noct_c: f64,
+    pub losses_pu: f64,
+    pub inverter_efficiency_pu: f64,
+    pub soiling_rate_pu_per_day: f64,
+    pub cleaning_interval_days: u32,
+    pub dust_soiling_pu: f64,
+    /// Capacity-weighted derate for module ageing in the study year.
+    pub degradation_factor_pu: f64,
+    pub outages: Outages,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Generator {
+    pub name: String,
+    pub zone: usize,
+    pub capacity_mw: f64,
+    pub outages: Outages,
+    pub variable_cost_cny_per_mwh: f64,
+    pub co2_t_per_mwh: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Storage {
+    pub name: String,
+    pub zone: usize,
+    pub technology: String,
+    pub charge_mw: f64,
+    pub discharge_mw: f64,
+    pub energy_mwh: f64,
+    pub charge_efficiency_pu: f64,
+    pub discharge_efficiency_pu: f64,
+    pub soc_min_pu: f64,
+    pub soc_max_pu: f64,
+    pub initial_soc_pu: f64,
+    pub self_discharge_pu_per_h: f64,
+    pub outages: Outages,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Electrolyser {
+    pub name: String,
+    pub zone: usize,
+    pub capacity_mw: f64,
+    pub min_load_pu: f64,
+    pub consumption_kwh_per_kg: f64,
+    pub store_kg: f64,
+    pub initial_store_pu: f64,
+    pub offtake_kg_per_h: f64,
+    pub outages: Outages,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Load {
+    pub name: String,
+    pub zone: usize,
+    pub firm: bool,
+    /// Hourly demand over the horizon, MW.
+    #[serde(skip)]
+    pub mw: Vec<f64>,
+    pub mean_mw: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub name: String,
+    /// Node index: zones first, then external grids.
+    pub from: usize,
+    pub to: usize,
+    pub circuits: u32,
+    /// Transfer capability with k circuits up, k = 0..=circuits.
+    pub capacity_by_circuits_up_mw: Vec<f64>,
+    pub loss_pu: f64,
+    pub outages: Outages,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum SurplusUse {
+    Export,
+    Hydrogen,
+    Storage,
+}
+
+impl SurplusUse {
+    pub const NAMES: [&'static str; 3] = ["export", "hydrogen", "storage"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "export" => Some(Self::Export),
+            "hydrogen" => Some(Self::Hydrogen),
+            "storage" => Some(Self::Storage),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DispatchRules {
+    pub surplus_priority: Vec<SurplusUse>,
+    pub storage_discharge_to_export: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Emissions {
+    pub grid_co2_t_per_mwh: f64,
+    pub coal_tce_per_mwh: f64,
+}
+
+/// Clock of the study: hour `t` of the horizon starts at
+/// `start_unix_s + 3600 t` (UTC); `month`, `day_of_year` and `hour_of_day`
+/// are in the study time zone (that of the first zone).
+#[derive(Debug, Clone, Serialize)]
+pub struct Calendar {
+    pub year: i32,
+    pub utc_offset_h: f64,
+    pub start_unix_s: f64,
+    #[serde(skip)]
+    pub month: Vec<u8>,
+    #[serde(skip)]
+    pub day_of_year: Vec<u16>,
+    #[serde(skip)]
+    pub hour_of_day: Vec<u8>,
+}
+
+impl Calendar {
+    pub fn hours(&self) -> usize {
+        self.month.len()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub sources: Vec<String>,
+    pub study_year: i32,
+    pub calendar: Calendar,
+    pub zones: Vec<Zone>,
+    pub external_grids: Vec<ExternalGrid>,
+    pub sites: Vec<Site>,
+    /// Names of the correlated latent variables, `site.variable`.
+    pub correlation_names: Vec<String>,
+    /// Lower Cholesky factor of the correlation of the hourly innovations,
+    /// ordered as `correlation_names` (site-major: wind, cloud, temperature).
+    #[serde(skip)]
+    pub correlation_cholesky: DMatrix<f64>,
+    pub wind_fleets: Vec<WindFleet>,
+    pub solar_fleets: Vec<SolarFleet>,
+    pub generators: Vec<Generator>,
+    pub storage: Vec<Storage>,
+    pub electrolysers: Vec<Electrolyser>,
+    pub loads: Vec<Load>,
+    pub lines: Vec<Line>,
+    pub dispatch: DispatchRules,
+    pub emissions: Emissions,
+    pub default_samples: u64,
+    pub default_seed: u64,
+}
+
+impl Model {
+    pub fn n_nodes(&self) -> usize {
+        self.zones.len() + self.external_grids.len()
+    }
+    pub fn hours(&self) -> usize {
+        self.calendar.hours()
+    }
+    pub fn node_name(&self, node: usize) -> &str {
+        if node < self.zones.len() {
+            &self.zones[node].name
+        } else {
+            &self.external_grids[node - self.zones.len()].name
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The scenario file reference: every table and key, its type, unit,
+//! default and meaning. `renewplan reference` prints it as Markdown and
+//! `docs/scenario-reference.md` is that output; tests check that the keys
+//! listed here are exactly the keys the parser accepts and that the doc file
+//! is up to date, so the reference cannot drift from the code.
+
+/// (key, type, default, meaning with unit and source).
+pub type Field = (&'static str, &'static str, &'static str, &'static str);
+
+/// (table, how it appears, summary, fields).
+pub type Section = (&'static str, &'static str, &'static str, &'static [Field]);
+
+pub const SECTIONS: &[Section] = &[
+    ("scenario", "[scenario]", "What is studied.", &[
+        ("name", "string", "required", "Short identifier, used in file names and charts."),
+        ("title", "string", "name", "One-line title for reports."),
+        ("description", "string", "\"\"", "What question the scenario answers."),
+        ("study_year", "integer", "required", "Year simulated; build-out schedules are evaluated for it."),
+        ("horizon_h", "integer", "hours of the year", "Hours per sample, from 1 January 00:00 local time."),
+        ("sources", "array of strings", "[]", "Where the numbers come from."),
+    ]),
+    ("run", "[run]", "Defaults for `renewplan run` (the command line overrides them).", &[
+        ("samples", "integer", "1000", "Monte Carlo samples (possible years)."),
+        ("seed", "integer", "20240601", "Seed; with the sample index, stream and asset name it fixes every draw."),
+    ]),
+    ("dispatch", "[dispatch]", "Dispatch rules (see `src/dispatch.rs`).", &[
+        ("surplus_priority", "array of strings", "[\"export\", \"hydrogen\", \"storage\"]", "Order in which surplus renewable energy is used; any order of export, hydrogen, storage."),
+        ("storage_discharge_to_export", "bool", "true", "Storage discharges into export capacity left over after surplus."),
+    ]),
+    ("emissions", "[emissions]", "Factors for avoided emissions.", &[
+        ("grid_co2_t_per_mwh", "number", "0.5857", "t CO2/MWh; Northwest China grid 2022 (MEE)."),
+        ("coal_tce_per_mwh", "number", "0.300", "t standard coal per MWh of thermal supply (300 gce/kWh)."),
+    ]),
+    ("zone", "[[zone]]", "A copper-plate node; energy balances in every zone and hour. The first zone's time zone is the study clock.", &[
+        ("name", "string", "required", "Unique name."),
+        ("latitude_deg", "number", "required", "Degrees north, −90 to 90."),
+        ("longitude_deg", "number", "required", "Degrees east, −180 to 180."),
+        ("elevation_m", "number", "0", "m above sea level."),
+        ("utc_offset_h", "number", "required", "Hours ahead of UTC (China: 8)."),
+    ]),
+    ("external_grid", "[[external_grid]]", "A grid outside the study that absorbs exports and may supply imports.", &[
+        ("name", "string", "required", "Unique name."),
+        ("max_export_mw", "number or schedule", "1e9", "MW it can absorb."),
+        ("max_import_mw", "number or schedule", "0", "MW it can supply."),
+    ]),
+    ("site", "[[site]]", "A weather site and its stochastic generator (see `src/weather.rs`). Defaults are Luanjingtan values (DOMAIN.md) or marked assumptions.", &[
+        ("name", "string", "required", "Unique name."),
+        ("latitude_deg", "number", "required", "Degrees north."),
+        ("longitude_deg", "number", "required", "Degrees east."),
+        ("elevation_m", "number", "0", "m above sea level; sets air density and clear-sky irradiance."),
+        ("wind_mean_m_s", "number", "6.5", "Annual mean wind speed at wind_height_m, m/s (DOMAIN.md: 6.5 at 100 m)."),
+        ("wind_height_m", "number", "100", "Height of wind_mean_m_s, m."),
+        ("wind_weibull_k", "number", "2.0", "Weibull shape of hourly speeds (DOMAIN.md)."),
+        ("wind_monthly_factor", "12 numbers", "spring high, Jul–Aug low", "Monthly mean speed / annual mean (normalised to mean 1)."),
+        ("wind_diurnal_amplitude_pu", "number", "0.08", "Diurnal amplitude as a fraction of the mean (assumption)."),
+        ("wind_diurnal_peak_hour", "number", "2", "Local hour of the diurnal maximum (night at hub height, DOMAIN.md)."),
+        ("wind_hourly_persistence", "number", "0.95", "Lag-1 hour autocorrelation of the latent wind process (assumption)."),
+        ("roughness_length_m", "number", "0.03", "Surface roughness for the log wind profile, m (open desert steppe)."),
+        ("clear_sky_index_monthly", "12 numbers", "0.68–0.81", "Monthly mean clear-sky index (GHI / clear-sky GHI)."),
+        ("clear_sky_index_spread", "number", "1.4", "Spread of the clear-sky index on the logit scale."),
+        ("clear_sky_index_daily_share", "number", "0.7", "Share of cloudiness variance at day level (0–1)."),
+        ("clear_sky_index_daily_persistence", "number", "0.45", "Day-to-day autocorrelation of cloudiness."),
+        ("clear_sky_index_hourly_persistence", "number", "0.8", "Hour-to-hour autocorrelation of the hourly cloud process."),
+        ("linke_turbidity_monthly", "12 numbers", "solar::clearsky default", "Linke turbidity for the Ineichen–Perez clear sky."),
+        ("dust_days_per_year", "number", "10", "Expected dust-event days per year (DOMAIN.md: 5–15)."),
+        ("dust_months", "array of integers", "[3, 4, 5]", "Months with dust events."),
+        ("dust_irradiance_factor_pu", "number", "0.65", "GHI multiplier on a dust day (assumption)."),
+        ("temperature_monthly_c", "12 numbers", "Zhongwei-like normals", "Monthly mean air temperature, °C (assumption from regional normals)."),
+        ("temperature_diurnal_amplitude_c", "number", "6.5", "Half the daily range, °C."),
+        ("temperature_anomaly_sd_c", "number", "3.0", "Standard deviation of the temperature anomaly, °C."),
+        ("temperature_hourly_persistence", "number", "0.97", "Lag-1 hour autocorrelation of the anomaly."),
+        ("albedo_pu", "number", "0.25", "Ground reflectance (desert sand ≈ 0.25–0.35)."),
+    ]),
+    ("correlation", "[[correlation]]", "Correlation of the hourly innovations of two site variables (`site.wind`, `site.cloud`, `site.temperature`); unlisted pairs are 0. The matrix must be positive definite.", &[
+        ("a", "string", "required", "First variable, `site.variable`."),
+        ("b", "string", "required", "Second variable."),
+        ("rho", "number", "required", "Correlation, −1 to 1. DOMAIN.md: wind–PV ≈ −0.2, i.e. wind–cloud ≈ +0.2."),
+    ]),
+    ("wind_fleet", "[[wind_fleet]]", "Many turbines in one zone over an area.", &[
+        ("name", "string", "required", "Unique name; keys its random streams."),
+        ("zone", "string", "required", "Zone it feeds."),
+        ("site", "string", "required", "Weather site."),
+        ("capacity_mw", "number or schedule", "required", "Installed MW."),
+        ("turbine", "string", "generic-6mw-class", "Bundled curve: generic-6mw-class, generic-4mw-class, generic-8mw-lowwind."),
+        ("power_curve_m_s", "array of numbers", "—", "Custom curve speeds, m/s (with power_curve_pu, instead of turbine)."),
+        ("power_curve_pu", "array of numbers", "—", "Custom curve power per unit of rated."),
+        ("unit_mw", "number", "6.25", "MW per turbine (outage unit)."),
+        ("hub_height_m", "number", "110", "Hub height, m (DOMAIN.md)."),
+        ("area_km2", "number", "0", "Area the fleet is spread over; smooths the fleet power curve."),
+        ("losses_pu", "number", "0.10", "Wake, electrical and other losses (fraction)."),
+        ("forced_outage_rate_pu", "number", "0.03", "Fraction of time a turbine is down (assumption)."),
+        ("mttr_h", "number", "60", "Mean time to repair, h (assumption)."),
+    ]),
+    ("solar_fleet", "[[solar_fleet]]", "A PV fleet in one zone.", &[
+        ("name", "string", "required", "Unique name."),
+        ("zone", "string", "required", "Zone it feeds."),
+        ("site", "string", "required", "Weather site."),
+        ("capacity_mwdc", "number or schedule", "required", "Installed MWdc; each increase of a schedule is a tranche that ages from its year."),
+        ("dc_ac_ratio", "number", "1.25", "MWdc per MWac (DOMAIN.md)."),
+        ("mounting", "string", "fixed", "fixed or single-axis (north–south axis, backtracking)."),
+        ("tilt_deg", "number", "35 (fixed)", "Module tilt, degrees (DOMAIN.md optimum ≈ 35°)."),
+        ("azimuth_deg", "number", "180", "Module azimuth from north, clockwise (180 = south)."),
+        ("tracker_max_angle_deg", "number", "60", "Tracker rotation limit, degrees."),
+        ("ground_coverage_ratio_pu", "number", "0.35", "Row ground coverage ratio (backtracking)."),
+        ("temperature_coefficient_per_c", "number", "-0.0030", "Power temperature coefficient, per °C (TOPCon −0.0029 … PERC −0.0035)."),
+        ("noct_c", "number", "45", "Nominal operating cell temperature, °C (informational)."),
+        ("losses_pu", "number", "0.09", "DC wiring, mismatch, transformer and other losses."),
+        ("inverter_efficiency_pu", "number", "0.985", "Inverter efficiency."),
+        ("soiling_rate_pu_per_day", "number", "0.0015", "Soiling build-up per day between cleanings."),
+        ("cleaning_interval_days", "integer", "45", "Days between cleanings (DOMAIN.md: 1–2 months)."),
+        ("dust_soiling_pu", "number", "0.10", "Extra soiling after each dust day, until cleaned (DOMAIN.md: 5–20 %)."),
+        ("degradation_first_year_pu", "number", "0.01", "First-year degradation (DOMAIN.md)."),
+        ("degradation_per_year_pu", "number", "0.004", "Degradation per later year (DOMAIN.md)."),
+        ("inverter_block_mwac", "number", "3.125", "MWac per inverter block (outage unit)."),
+        ("forced_outage_rate_pu", "number", "0.01", "Fraction of time a block is down (assumption)."),
+        ("mttr_h", "number", "48", "Mean time to repair, h (assumption)."),
+    ]),
+    ("generator", "[[generator]]", "A dispatchable generator (thermal, hydro ...).", &[
+        ("name", "string", "required", "Unique name."),
+        ("zone", "string", "required", "Zone."),
+        ("capacity_mw", "number or schedule", "required", "MW."),
+        ("units", "integer", "1", "Identical units (outage units)."),
+        ("forced_outage_rate_pu", "number", "0.05", "Fraction of time a unit is down."),
+        ("mttr_h", "number", "50", "Mean time to repair, h."),
+        ("variable_cost_cny_per_mwh", "number", "300", "Merit order within a zone, CNY/MWh."),
+        ("co2_t_per_mwh", "number", "0.82", "Emission factor, t CO2/MWh."),
+    ]),
+    ("storage", "[[storage]]", "An energy store.", &[
+        ("name", "string", "required", "Unique name."),
+        ("zone", "string", "required", "Zone."),
+        ("technology", "string", "battery", "Label: battery, hydraulic-pneumatic, ..."),
+        ("charge_mw", "number or schedule", "required", "Charging power, MW."),
+        ("discharge_mw", "number or schedule", "charge_mw", "Discharging power, MW."),
+        ("energy_mwh", "number or schedule", "required", "Energy capacity, MWh."),
+        ("round_trip_efficiency_pu", "number", "0.85", "Round trip; split evenly between charge and discharge (LFP 0.85; hydraulic-pneumatic ≈ 0.60)."),
+        ("soc_min_pu", "number", "0.05", "Lowest state of charge."),
+        ("soc_max_pu", "number", "0.95", "Highest state of charge."),
+        ("initial_soc_pu", "number", "0.5", "State of charge at the start of each sample."),
+        ("self_discharge_pu_per_h", "number", "0", "Fraction of stored energy lost per hour."),
+        ("units", "integer", "1", "Identical units (outage units)."),
+        ("forced_outage_rate_pu", "number", "0.02", "Fraction of time a unit is down."),
+        ("mttr_h", "number", "24", "Mean time to repair, h."),
+    ]),
+    ("electrolyser", "[[electrolyser]]", "An electrolyser with hydrogen store and offtake.", &[
+        ("name", "string", "required", "Unique name."),
+        ("zone", "string", "required", "Zone."),
+        ("capacity_mw", "number or schedule", "required", "Rated input, MW."),
+        ("min_load_pu", "number", "0.25", "Minimum stable load (DOMAIN.md: 20–30 %)."),
+        ("consumption_kwh_per_kg", "number", "53", "kWh per kg H2 at the AC bus (DOMAIN.md: 48–60)."),
+        ("store_kg", "number or schedule", "0", "Hydrogen store, kg."),
+        ("initial_store_pu", "number", "0.5", "Store fill at the start of each sample."),
+        ("offtake_kg_per_h", "number or schedule", "0", "Hydrogen demand, kg/h; with no store and no offtake, all output is taken."),
+        ("units", "integer", "capacity / 5 MW", "Stacks (outage units)."),
+        ("forced_outage_rate_pu", "number", "0.03", "Fraction of time a stack is down."),
+        ("mttr_h", "number", "72", "Mean time to repair, h."),
+    ]),
+    ("load", "[[load]]", "A firm load: flat or profiled (`mw` with factors) or an hourly CSV series.", &[
+        ("name", "string", "required", "Unique name."),
+        ("zone", "string", "required", "Zone."),
+        ("mw", "number or schedule", "—", "Base MW (exactly one of mw or csv)."),
+        ("monthly_factor", "12 numbers", "all 1", "Multiplier by month."),
+        ("hourly_factor", "24 numbers", "all 1", "Multiplier by local hour."),
+        ("csv", "string", "—", "CSV file (relative to the scenario) with one row per hour of the horizon."),
+        ("csv_column", "string", "mw", "Column of the CSV to read, MW."),
+        ("firm", "bool", "true", "Firm load (counts towards unserved energy)."),
+    ]),
+    ("line", "[[line]]", "A line or corridor between two zones, or a zone and an external grid.", &[
+        ("name", "string", "required", "Unique name."),
+        ("from", "string", "required", "Zone or external grid."),
+        ("to", "string", "required", "Zone or external grid."),
+        ("circuits", "integer or schedule", "required", "Circuits in service in the study year."),
+        ("circuit_mw", "number", "required", "MW per circuit."),
+        ("capacity_by_circuits_up_mw", "array of numbers", "k × circuit_mw", "Transfer limit with 0, 1, ... circuits up (DOMAIN.md: [0, 1500, 2400] for the 500 kV double circuit)."),
+        ("loss_pu", "number", "0.02", "Fraction of sent energy lost."),
+        ("length_km", "number", "100", "Length, km (outage rate per km)."),
+        ("outages_per_100km_year", "number", "0.2", "Sustained outages per circuit per 100 km-year (DOMAIN.md: 0.1–0.3)."),
+        ("forced_outage_rate_pu", "number", "—", "Alternative to outages_per_100km_year: fraction of time a circuit is down."),
+        ("mttr_h", "number", "12", "Mean time to repair, h (DOMAIN.md: 8–24)."),
+    ]),
+];
+
+/// The reference as Markdown (the content of docs/scenario-reference.md).
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# Scenario file reference\n\n\
+         Generated by `renewplan reference`; a test keeps it identical to the parser.\n\
+         Units are in key names (`_mw`, `_mwh`, `_pu` = per unit, i.e. a fraction, `_h` = hours).\n\
+         A **schedule** is a table of year = value, e.g. `capacity_mw = { 2024 = 1000, 2027 = 5000 }`:\n\
+         the value from each listed year on, zero before the first.\n\
+         Unknown keys are errors (the nearest valid key is suggested).\n",
+    );
+    for (table, header, summary, fields) in SECTIONS {
+        s.push_str(&format!("\n## `{header}`\n\n{summary}\n\n| key | type | default | meaning |\n|---|---|---|---|\n"));
+        for (k, ty, def, meaning) in *fields {
+            s.push_str(&format!("| `{k}` | {ty} | {def} | {meaning} |\n"));
+        }
+        let _ = table;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Source, parse};
+
+    /// Keys the parser accepts in `table`, read from serde's own
+    /// unknown-field message.
+    fn accepted(table: &str, array: bool) -> Vec<String> {
+        let body = "zzz_not_a_key = 1\n";
+        let text = if table == "scenario" {
+            format!("[scenario]\n{body}")
+        } else if array {
+            format!("[scenario]\nname='x'\nstudy_year=2030\n[[{table}]]\n{body}")
+        } else {
+            format!("[scenario]\nname='x'\nstudy_year=2030\n[{table}]\n{body}")
+        };
+        let src = Source { name: "t".into(), dir: None, text };
+        let err = parse(&src).expect_err("unknown key must be rejected").to_string();
+        let (_, list) = err.split_once("accepted: ").expect("accepted list");
+        list.trim_end_matches(')').split(", ").map(str::to_string).collect()
+    }
+
+    #[test]
+    fn reference_lists_exactly_the_accepted_keys() {
+        for (table, header, _, fields) in SECTIONS {
+            let mut want = accepted(table, header.starts_with("[["));
+            want.sort();
+            let mut have: Vec<String> = fields.iter().map(|f| f.0.to_string()).collect();
+            have.sort();
+            assert_eq!(have, want, "section {table}");
+        }
+    }
+
+    #[test]
+    fn docs_file_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario-reference.md");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(on_disk == markdown(), "docs/scenario-reference.md is stale: run `cargo run -- reference > docs/scenario-reference.md`");
+    }
+}

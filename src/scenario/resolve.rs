@@ -1,0 +1,866 @@
+//! Resolve a parsed scenario into the validated [`Model`].
+//!
+//! Every check lives here, once: ranges, cross-references (zones, sites,
+//! nodes), duplicate names, schedules, series lengths and the correlation
+//! matrix. Problems are collected, not returned at the first one, so a user
+//! fixes a file in one pass. Defaults are the Alxa values of
+//! `shared/design/DOMAIN.md`, each cited where it is set (and listed with its
+//! source in `reference`).
+
+use super::raw::*;
+use super::{PathProblem, Seg, Source};
+use crate::model::*;
+use crate::wind::{self, PowerCurve};
+use nalgebra::DMatrix;
+use std::collections::{BTreeMap, HashMap};
+
+/// Variables of each weather site that take part in the correlation matrix.
+pub const SITE_VARIABLES: [&str; 3] = ["wind", "cloud", "temperature"];
+
+struct Ctx {
+    problems: Vec<PathProblem>,
+    year: i32,
+}
+
+type P = Vec<Seg>;
+
+fn key(base: &[Seg], k: &str) -> P {
+    let mut p = base.to_vec();
+    p.push(Seg::Key(k.into()));
+    p
+}
+fn idx(k: &str, i: usize) -> P {
+    vec![Seg::Key(k.into()), Seg::Index(i)]
+}
+
+impl Ctx {
+    fn bad(&mut self, path: P, problem: impl Into<String>, accepted: impl Into<String>) {
+        self.problems.push(PathProblem {
+            path,
+            file: None,
+            problem: problem.into(),
+            accepted: accepted.into(),
+        });
+    }
+
+    /// A number within [lo, hi] (inclusive), with `default` when absent.
+    fn num(&mut self, base: &[Seg], k: &str, v: Option<f64>, default: f64, lo: f64, hi: f64, unit: &str) -> f64 {
+        let x = v.unwrap_or(default);
+        self.check(key(base, k), x, lo, hi, unit)
+    }
+
+    fn check(&mut self, path: P, x: f64, lo: f64, hi: f64, unit: &str) -> f64 {
+        if !x.is_finite() {
+            self.bad(path, format!("{x} is not a finite number"), range_text(lo, hi, unit));
+            return lo.max(0.0).min(hi);
+        }
+        if x < lo || x > hi {
+            let mut problem = format!("{x} is out of range");
+            if hi <= 1.0 && x > 1.0 && x <= 100.0 {
+                problem.push_str(&format!(" (a percentage? write {} for {x} %)", x / 100.0));
+            } else if x < 0.0 && lo >= 0.0 {
+                problem = format!("{x} is negative");
+            }
+            self.bad(path, problem, range_text(lo, hi, unit));
+            return x.clamp(lo, hi);
+        }
+        x
+    }
+
+    /// Value of a schedule in the study year.
+    fn sched(&mut self, base: &[Seg], k: &str, s: &Scheduled, lo: f64, hi: f64, unit: &str) -> f64 {
+        let path = key(base, k);
+        match s {
+            Scheduled::Constant(x) => self.check(path, *x, lo, hi, unit),
+            Scheduled::ByYear(map) => {
+                let mut value = 0.0;
+                for (year, x) in map {
+                    let mut p = path.clone();
+                    p.push(Seg::Key(year.clone()));
+                    let Ok(y) = year.trim().parse::<i32>() else {
+                        self.bad(p, format!("`{year}` is not a year"), "a year such as 2024 as the key, e.g. { 2024 = 1000 }");
+                        continue;
+                    };
+                    let x = self.check(p, *x, lo, hi, unit);
+                    if y <= self.year {
+                        value = x;
+                    }
+                }
+                value
+            }
+        }
+    }
+
+    /// Increments of a schedule by commissioning year, for vintage effects.
+    fn vintages(s: &Scheduled, year: i32) -> Vec<(i32, f64)> {
+        match s {
+            Scheduled::Constant(x) => vec![(year, *x)],
+            Scheduled::ByYear(map) => {
+                let mut years: Vec<(i32, f64)> =
+                    map.iter().filter_map(|(y, x)| y.trim().parse::<i32>().ok().map(|y| (y, *x))).collect();
+                years.sort_by_key(|(y, _)| *y);
+                let mut prev = 0.0;
+                let mut out = Vec::new();
+                for (y, x) in years {
+                    if y > year {
+                        break;
+                    }
+                    if x > prev {
+                        out.push((y, x - prev));
+                    }
+                    prev = x;
+                }
+                out
+            }
+        }
+    }
+
+    fn array12(&mut self, base: &[Seg], k: &str, v: &Option<Vec<f64>>, default: [f64; 12], lo: f64, hi: f64, unit: &str) -> [f64; 12] {
+        let Some(v) = v else { return default };
+        if v.len() != 12 {
+            self.bad(key(base, k), format!("has {} values", v.len()), "exactly 12 values, January to December");
+            return default;
+        }
+        let mut out = [0.0; 12];
+        for (i, x) in v.iter().enumerate() {
+            let mut p = key(base, k);
+            p.push(Seg::Index(i));
+            out[i] = self.check(p, *x, lo, hi, unit);
+        }
+        out
+    }
+
+    fn outages(&mut self, base: &[Seg], units: u32, r#for: Option<f64>, mttr: Option<f64>, default_for: f64, default_mttr: f64) -> Outages {
+        let f = self.num(base, "forced_outage_rate_pu", r#for, default_for, 0.0, 0.99, "fraction of time a unit is down");
+        let m = self.num(base, "mttr_h", mttr, default_mttr, 1.0, 1.0e5, "hours");
+        Outages::from_for_mttr(units, f, m)
+    }
+}
+
+fn range_text(lo: f64, hi: f64, unit: &str) -> String {
+    if hi == f64::INFINITY || hi >= 1e15 {
+        format!("a finite number ≥ {lo} ({unit})")
+    } else {
+        format!("{lo} to {hi} ({unit})")
+    }
+}
+
+/// Resolve `raw` (parsed from `source`) into a [`Model`], or every problem.
+pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProblem>> {
+    let year = raw.scenario.study_year;
+    let mut cx = Ctx { problems: Vec::new(), year };
+    let meta = vec![Seg::Key("scenario".into())];
+    if !(1900..=2200).contains(&year) {
+        cx.bad(key(&meta, "study_year"), format!("{year} is out of range"), "a year from 1900 to 2200");
+    }
+    if raw.scenario.name.trim().is_empty() {
+        cx.bad(key(&meta, "name"), "is empty", "a non-empty name");
+    }
+
+    // ---- names: unique across each kind, and assets unique across kinds
+    // (random streams are keyed by asset name, so a name must mean one thing).
+    let mut seen: HashMap<String, P> = HashMap::new();
+    let mut name_ok = |cx: &mut Ctx, kind: &str, i: usize, name: &str| {
+        let p = key(&idx(kind, i), "name");
+        if name.trim().is_empty() {
+            cx.bad(p.clone(), "is empty", "a non-empty name");
+        }
+        if let Some(prev) = seen.get(name) {
+            cx.bad(p.clone(), format!("duplicate name `{name}` (also at {})", super::path_string(prev)), "names unique across zones, external grids and assets");
+        } else {
+            seen.insert(name.to_string(), p);
+        }
+    };
+    for (i, z) in raw.zone.iter().enumerate() {
+        name_ok(&mut cx, "zone", i, &z.name);
+    }
+    for (i, z) in raw.external_grid.iter().enumerate() {
+        name_ok(&mut cx, "external_grid", i, &z.name);
+    }
+    for (kind, names) in [
+        ("wind_fleet", raw.wind_fleet.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()),
+        ("solar_fleet", raw.solar_fleet.iter().map(|x| x.name.as_str()).collect()),
+        ("generator", raw.generator.iter().map(|x| x.name.as_str()).collect()),
+        ("storage", raw.storage.iter().map(|x| x.name.as_str()).collect()),
+        ("electrolyser", raw.electrolyser.iter().map(|x| x.name.as_str()).collect()),
+        ("load", raw.load.iter().map(|x| x.name.as_str()).collect()),
+        ("line", raw.line.iter().map(|x| x.name.as_str()).collect()),
+    ] {
+        for (i, n) in names.iter().enumerate() {
+            name_ok(&mut cx, kind, i, n);
+        }
+    }
+
+    // Sites have their own namespace (a site may share its zone's name).
+    let mut site_seen: HashMap<&str, usize> = HashMap::new();
+    for (i, s) in raw.site.iter().enumerate() {
+        if let Some(j) = site_seen.insert(s.name.as_str(), i) {
+            cx.bad(key(&idx("site", i), "name"), format!("duplicate site name `{}` (also at site[{j}])", s.name), "unique site names");
+        }
+    }
+    if raw.zone.is_empty() {
+        cx.bad(vec![Seg::Key("zone".into())], "no zone is defined", "at least one [[zone]] with name, latitude_deg, longitude_deg, utc_offset_h");
+    }
+
+    // ---- zones
+    let zones: Vec<Zone> = raw
+        .zone
+        .iter()
+        .enumerate()
+        .map(|(i, z)| {
+            let b = idx("zone", i);
+            Zone {
+                name: z.name.clone(),
+                latitude_deg: cx.num(&b, "latitude_deg", Some(z.latitude_deg), 0.0, -90.0, 90.0, "degrees north"),
+                longitude_deg: cx.num(&b, "longitude_deg", Some(z.longitude_deg), 0.0, -180.0, 180.0, "degrees east"),
+                elevation_m: cx.num(&b, "elevation_m", Some(z.elevation_m), 0.0, -500.0, 9000.0, "m above sea level"),
+                utc_offset_h: cx.num(&b, "utc_offset_h", Some(z.utc_offset_h), 0.0, -12.0, 14.0, "hours"),
+            }
+        })
+        .collect();
+    let zone_names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+
+    let external_grids: Vec<ExternalGrid> = raw
+        .external_grid
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let b = idx("external_grid", i);
+            let inf = Scheduled::Constant(1.0e9);
+            let zero = Scheduled::Constant(0.0);
+            ExternalGrid {
+                name: g.name.clone(),
+                max_export_mw: cx.sched(&b, "max_export_mw", g.max_export_mw.as_ref().unwrap_or(&inf), 0.0, f64::INFINITY, "MW"),
+                max_import_mw: cx.sched(&b, "max_import_mw", g.max_import_mw.as_ref().unwrap_or(&zero), 0.0, f64::INFINITY, "MW"),
+            }
+        })
+        .collect();
+    let node_names: Vec<&str> = zone_names.iter().copied().chain(external_grids.iter().map(|g| g.name.as_str())).collect();
+
+    // ---- calendar
+    let utc_offset = zones.first().map_or(0.0, |z| z.utc_offset_h);
+    let days = if is_leap(year) { 366 } else { 365 };
+    let hours = match raw.scenario.horizon_h {
+        Some(h) if h == 0 || h > 24 * 366 * 50 => {
+            cx.bad(key(&meta, "horizon_h"), format!("{h} hours"), "1 to 438000 hours (50 years)");
+            24 * days
+        }
+        Some(h) => h as usize,
+        None => 24 * days,
+    };
+    let calendar = make_calendar(year, utc_offset, hours);
+
+    // ---- sites
+    let sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
+    let site_names: Vec<&str> = sites.iter().map(|s| s.name.as_str()).collect();
+
+    // ---- correlation of hourly innovations
+    let mut correlation_names = Vec::new();
+    for s in &sites {
+        for v in SITE_VARIABLES {
+            correlation_names.push(format!("{}.{}", s.name, v));
+        }
+    }
+    let n = correlation_names.len();
+    let mut corr = DMatrix::<f64>::identity(n, n);
+    let mut corr_ok = true;
+    for (i, c) in raw.correlation.iter().enumerate() {
+        let b = idx("correlation", i);
+        let find = |cx: &mut Ctx, k: &str, name: &str| -> Option<usize> {
+            let pos = correlation_names.iter().position(|x| x == name);
+            if pos.is_none() {
+                cx.bad(key(&b, k), format!("unknown variable `{name}`{}", suggest(name, &correlation_names)), format!("`site.variable` with variable one of wind, cloud, temperature; defined: {}", correlation_names.join(", ")));
+            }
+            pos
+        };
+        let a = find(&mut cx, "a", &c.a);
+        let bb = find(&mut cx, "b", &c.b);
+        let rho = cx.num(&b, "rho", Some(c.rho), 0.0, -1.0, 1.0, "correlation coefficient");
+        match (a, bb) {
+            (Some(a), Some(bb)) if a == bb => {
+                cx.bad(key(&b, "b"), "a variable's correlation with itself is 1 by definition", "two different variables");
+                corr_ok = false;
+            }
+            (Some(a), Some(bb)) => {
+                corr[(a, bb)] = rho;
+                corr[(bb, a)] = rho;
+            }
+            _ => corr_ok = false,
+        }
+    }
+    let correlation_cholesky = match nalgebra::Cholesky::new(corr.clone()) {
+        Some(ch) => ch.l(),
+        None => {
+            if corr_ok && n > 0 {
+                let eig = corr.clone().symmetric_eigenvalues();
+                let min = eig.iter().cloned().fold(f64::INFINITY, f64::min);
+                cx.bad(vec![Seg::Key("correlation".into())], format!("the correlation matrix is not positive definite (smallest eigenvalue {min:.4})"), "pairwise correlations that a joint distribution can have: lower the magnitudes so that, e.g., a-b, b-c and a-c agree");
+            }
+            DMatrix::identity(n, n)
+        }
+    };
+
+    // ---- fleets and assets
+    let zone_ref = |cx: &mut Ctx, base: &[Seg], name: &str| -> usize {
+        match zone_names.iter().position(|z| *z == name) {
+            Some(i) => i,
+            None => {
+                cx.bad(key(base, "zone"), format!("unknown zone `{name}`{}", suggest(name, &zone_names)), format!("one of the [[zone]] names: {}", zone_names.join(", ")));
+                0
+            }
+        }
+    };
+    let site_ref = |cx: &mut Ctx, base: &[Seg], name: &str| -> usize {
+        match site_names.iter().position(|z| *z == name) {
+            Some(i) => i,
+            None => {
+                cx.bad(key(base, "site"), format!("unknown site `{name}`{}", suggest(name, &site_names)), format!("one of the [[site]] names: {}", site_names.join(", ")));
+                0
+            }
+        }
+    };
+
+    let mut wind_fleets = Vec::new();
+    for (i, w) in raw.wind_fleet.iter().enumerate() {
+        let b = idx("wind_fleet", i);
+        let zone = zone_ref(&mut cx, &b, &w.zone);
+        let site = site_ref(&mut cx, &b, &w.site);
+        let capacity_mw = cx.sched(&b, "capacity_mw", &w.capacity_mw, 0.0, 1.0e6, "MW");
+        let unit_mw = cx.num(&b, "unit_mw", w.unit_mw, 6.25, 0.01, 30.0, "MW per turbine");
+        let hub_height_m = cx.num(&b, "hub_height_m", w.hub_height_m, 110.0, 10.0, 300.0, "m");
+        let area_km2 = cx.num(&b, "area_km2", w.area_km2, 0.0, 0.0, 1.0e5, "km²");
+        let losses_pu = cx.num(&b, "losses_pu", w.losses_pu, 0.10, 0.0, 0.9, "fraction");
+        let units = ((capacity_mw / unit_mw).round() as u32).max(1);
+        let outages = cx.outages(&b, units, w.forced_outage_rate_pu, w.mttr_h, 0.03, 60.0);
+        let (curve, turbine) = match (&w.turbine, &w.power_curve_m_s, &w.power_curve_pu) {
+            (None, Some(v), Some(p)) => match PowerCurve::new(v.clone(), p.clone()) {
+                Ok(c) => (c, "custom".to_string()),
+                Err(e) => {
+                    cx.bad(key(&b, "power_curve_pu"), e.to_string(), "ascending speeds (m/s) and per-unit powers in [0, 1] of equal length");
+                    (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
+                }
+            },
+            (Some(t), None, None) => match PowerCurve::generic(t) {
+                Some(c) => (c, t.clone()),
+                None => {
+                    cx.bad(key(&b, "turbine"), format!("unknown turbine `{t}`{}", suggest(t, wind::PowerCurve::GENERIC_NAMES)), wind::PowerCurve::GENERIC_NAMES.join(", "));
+                    (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), t.clone())
+                }
+            },
+            (None, None, None) => (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "generic-6mw-class".into()),
+            _ => {
+                cx.bad(key(&b, "turbine"), "give either `turbine` or both `power_curve_m_s` and `power_curve_pu`", "one turbine name, or a tabulated curve");
+                (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
+            }
+        };
+        wind_fleets.push(WindFleet {
+            name: w.name.clone(),
+            zone,
+            site,
+            capacity_mw,
+            turbine,
+            hub_height_m,
+            area_km2,
+            losses_pu,
+            outages,
+            curve,
+        });
+    }
+
+    let mut solar_fleets = Vec::new();
+    for (i, s) in raw.solar_fleet.iter().enumerate() {
+        let b = idx("solar_fleet", i);
+        let zone = zone_ref(&mut cx, &b, &s.zone);
+        let site = site_ref(&mut cx, &b, &s.site);
+        let capacity_mwdc = cx.sched(&b, "capacity_mwdc", &s.capacity_mwdc, 0.0, 1.0e6, "MWdc");
+        let ratio = cx.num(&b, "dc_ac_ratio", s.dc_ac_ratio, 1.25, 0.5, 3.0, "MWdc per MWac");
+        let mounting = match s.mounting.as_deref().unwrap_or("fixed") {
+            "fixed" => Mounting::Fixed,
+            "single-axis" => Mounting::SingleAxis,
+            other => {
+                cx.bad(key(&b, "mounting"), format!("unknown mounting `{other}`"), "fixed, single-axis");
+                Mounting::Fixed
+            }
+        };
+        let lat = site_names.iter().position(|n| *n == s.site).map_or(35.0, |i| sites[i].latitude_deg);
+        let inverter_block = cx.num(&b, "inverter_block_mwac", s.inverter_block_mwac, 3.125, 0.001, 1000.0, "MWac");
+        let capacity_mwac = capacity_mwdc / ratio;
+        let units = ((capacity_mwac / inverter_block).round() as u32).max(1);
+        let d1 = cx.num(&b, "degradation_first_year_pu", s.degradation_first_year_pu, 0.01, 0.0, 0.5, "fraction");
+        let dy = cx.num(&b, "degradation_per_year_pu", s.degradation_per_year_pu, 0.004, 0.0, 0.2, "fraction per year");
+        // Capacity-weighted ageing of each tranche: a tranche in service from
+        // year Y has lost (1−d1)(1−dy)^(study_year−Y) (DOMAIN.md: 1 % first
+        // year, then 0.4 %/yr).
+        let vint = Ctx::vintages(&s.capacity_mwdc, year);
+        let total: f64 = vint.iter().map(|(_, x)| x).sum();
+        let degradation_factor_pu = if total > 0.0 {
+            vint.iter().map(|(y, x)| x * (1.0 - d1) * (1.0 - dy).powi((year - y).max(0))).sum::<f64>() / total
+        } else {
+            1.0
+        };
+        solar_fleets.push(SolarFleet {
+            name: s.name.clone(),
+            zone,
+            site,
+            capacity_mwdc,
+            capacity_mwac,
+            mounting,
+            tilt_deg: cx.num(&b, "tilt_deg", s.tilt_deg, if mounting == Mounting::Fixed { 35.0_f64.min(lat.abs()) } else { 0.0 }, 0.0, 90.0, "degrees from horizontal"),
+            azimuth_deg: cx.num(&b, "azimuth_deg", s.azimuth_deg, if lat >= 0.0 { 180.0 } else { 0.0 }, 0.0, 360.0, "degrees from north, clockwise (180 = south)"),
+            tracker_max_angle_deg: cx.num(&b, "tracker_max_angle_deg", s.tracker_max_angle_deg, 60.0, 0.0, 90.0, "degrees"),
+            ground_coverage_ratio_pu: cx.num(&b, "ground_coverage_ratio_pu", s.ground_coverage_ratio_pu, 0.35, 0.01, 0.99, "fraction"),
+            temperature_coefficient_per_c: cx.num(&b, "temperature_coefficient_per_c", s.temperature_coefficient_per_c, -0.0030, -0.01, 0.0, "fraction per °C"),
+            noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
+            losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
+            inverter_efficiency_pu: cx.num(&b, "inverter_efficiency_pu", s.inverter_efficiency_pu, 0.985, 0.5, 1.0, "fraction"),
+            soiling_rate_pu_per_day: cx.num(&b, "soiling_rate_pu_per_day", s.soiling_rate_pu_per_day, 0.0015, 0.0, 0.05, "fraction per day"),
+            cleaning_interval_days: match s.cleaning_interval_days {
+                Some(0) => {
+                    cx.bad(key(&b, "cleaning_interval_days"), "0 days", "1 to 3650 days");
+                    45
+                }
+                Some(d) => d,
+                None => 45,
+            },
+            dust_soiling_pu: cx.num(&b, "dust_soiling_pu", s.dust_soiling_pu, 0.10, 0.0, 0.9, "fraction lost after a dust day until the next cleaning"),
+            degradation_factor_pu,
+            outages: cx.outages(&b, units, s.forced_outage_rate_pu, s.mttr_h, 0.01, 48.0),
+        });
+    }
+
+    let mut generators = Vec::new();
+    for (i, g) in raw.generator.iter().enumerate() {
+        let b = idx("generator", i);
+        let zone = zone_ref(&mut cx, &b, &g.zone);
+        let capacity_mw = cx.sched(&b, "capacity_mw", &g.capacity_mw, 0.0, 1.0e6, "MW");
+        let units = g.units.unwrap_or(1);
+        if units == 0 {
+            cx.bad(key(&b, "units"), "0 units", "1 or more");
+        }
+        generators.push(Generator {
+            name: g.name.clone(),
+            zone,
+            capacity_mw,
+            outages: cx.outages(&b, units.max(1), g.forced_outage_rate_pu, g.mttr_h, 0.05, 50.0),
+            variable_cost_cny_per_mwh: cx.num(&b, "variable_cost_cny_per_mwh", g.variable_cost_cny_per_mwh, 300.0, 0.0, 1.0e6, "CNY/MWh"),
+            co2_t_per_mwh: cx.num(&b, "co2_t_per_mwh", g.co2_t_per_mwh, 0.82, 0.0, 2.0, "t CO2 per MWh"),
+        });
+    }
+    // Merit order within a zone: cheapest first (stable on ties: file order).
+    generators.sort_by(|a, b| a.variable_cost_cny_per_mwh.total_cmp(&b.variable_cost_cny_per_mwh));
+
+    let mut storage = Vec::new();
+    for (i, s) in raw.storage.iter().enumerate() {
+        let b = idx("storage", i);
+        let zone = zone_ref(&mut cx, &b, &s.zone);
+        let charge_mw = cx.sched(&b, "charge_mw", &s.charge_mw, 0.0, 1.0e6, "MW");
+        let discharge_mw = match &s.discharge_mw {
+            Some(d) => cx.sched(&b, "discharge_mw", d, 0.0, 1.0e6, "MW"),
+            None => charge_mw,
+        };
+        let energy_mwh = cx.sched(&b, "energy_mwh", &s.energy_mwh, 0.0, 1.0e8, "MWh");
+        let rte = cx.num(&b, "round_trip_efficiency_pu", s.round_trip_efficiency_pu, 0.85, 0.01, 1.0, "fraction");
+        let soc_min_pu = cx.num(&b, "soc_min_pu", s.soc_min_pu, 0.05, 0.0, 1.0, "fraction of energy_mwh");
+        let soc_max_pu = cx.num(&b, "soc_max_pu", s.soc_max_pu, 0.95, 0.0, 1.0, "fraction of energy_mwh");
+        if soc_min_pu >= soc_max_pu {
+            cx.bad(key(&b, "soc_min_pu"), format!("soc_min_pu {soc_min_pu} is not below soc_max_pu {soc_max_pu}"), "soc_min_pu < soc_max_pu");
+        }
+        let initial_soc_pu = cx.num(&b, "initial_soc_pu", s.initial_soc_pu, 0.5, 0.0, 1.0, "fraction of energy_mwh");
+        let units = s.units.unwrap_or(1);
+        if units == 0 {
+            cx.bad(key(&b, "units"), "0 units", "1 or more");
+        }
+        storage.push(Storage {
+            name: s.name.clone(),
+            zone,
+            technology: s.technology.clone().unwrap_or_else(|| "battery".into()),
+            charge_mw,
+            discharge_mw,
+            energy_mwh,
+            // Round-trip losses split evenly between charging and discharging.
+            charge_efficiency_pu: rte.sqrt(),
+            discharge_efficiency_pu: rte.sqrt(),
+            soc_min_pu,
+            soc_max_pu,
+            initial_soc_pu: initial_soc_pu.clamp(soc_min_pu, soc_max_pu),
+            self_discharge_pu_per_h: cx.num(&b, "self_discharge_pu_per_h", s.self_discharge_pu_per_h, 0.0, 0.0, 0.5, "fraction of stored energy per hour"),
+            outages: cx.outages(&b, units.max(1), s.forced_outage_rate_pu, s.mttr_h, 0.02, 24.0),
+        });
+    }
+
+    let mut electrolysers = Vec::new();
+    for (i, e) in raw.electrolyser.iter().enumerate() {
+        let b = idx("electrolyser", i);
+        let zone = zone_ref(&mut cx, &b, &e.zone);
+        let capacity_mw = cx.sched(&b, "capacity_mw", &e.capacity_mw, 0.0, 1.0e6, "MW");
+        // Default stack size 5 MW (a 1,000 Nm³/h alkaline stack; assumption).
+        let units = e.units.unwrap_or(((capacity_mw / 5.0).round() as u32).max(1));
+        if units == 0 {
+            cx.bad(key(&b, "units"), "0 units", "1 or more");
+        }
+        let zero = Scheduled::Constant(0.0);
+        electrolysers.push(Electrolyser {
+            name: e.name.clone(),
+            zone,
+            capacity_mw,
+            min_load_pu: cx.num(&b, "min_load_pu", e.min_load_pu, 0.25, 0.0, 1.0, "fraction of available capacity"),
+            consumption_kwh_per_kg: cx.num(&b, "consumption_kwh_per_kg", e.consumption_kwh_per_kg, 53.0, 39.4, 200.0, "kWh per kg H2 (39.4 is the higher heating value)"),
+            store_kg: cx.sched(&b, "store_kg", e.store_kg.as_ref().unwrap_or(&zero), 0.0, 1.0e12, "kg"),
+            initial_store_pu: cx.num(&b, "initial_store_pu", e.initial_store_pu, 0.5, 0.0, 1.0, "fraction of store_kg"),
+            offtake_kg_per_h: cx.sched(&b, "offtake_kg_per_h", e.offtake_kg_per_h.as_ref().unwrap_or(&zero), 0.0, 1.0e9, "kg/h"),
+            outages: cx.outages(&b, units.max(1), e.forced_outage_rate_pu, e.mttr_h, 0.03, 72.0),
+        });
+    }
+
+    let mut loads = Vec::new();
+    for (i, l) in raw.load.iter().enumerate() {
+        let b = idx("load", i);
+        let zone = zone_ref(&mut cx, &b, &l.zone);
+        let mw = match (&l.mw, &l.csv) {
+            (Some(mw), None) => {
+                let base = cx.sched(&b, "mw", mw, 0.0, 1.0e6, "MW");
+                let monthly = cx.array12(&b, "monthly_factor", &l.monthly_factor, [1.0; 12], 0.0, 10.0, "multiplier");
+                let hourly = match &l.hourly_factor {
+                    None => [1.0; 24],
+                    Some(v) if v.len() != 24 => {
+                        cx.bad(key(&b, "hourly_factor"), format!("has {} values", v.len()), "exactly 24 values, hour 0 to 23");
+                        [1.0; 24]
+                    }
+                    Some(v) => {
+                        let mut out = [1.0; 24];
+                        for (h, x) in v.iter().enumerate() {
+                            let mut p = key(&b, "hourly_factor");
+                            p.push(Seg::Index(h));
+                            out[h] = cx.check(p, *x, 0.0, 10.0, "multiplier");
+                        }
+                        out
+                    }
+                };
+                (0..hours)
+                    .map(|t| base * monthly[calendar.month[t] as usize] * hourly[calendar.hour_of_day[t] as usize])
+                    .collect()
+            }
+            (None, Some(file)) => {
+                if l.monthly_factor.is_some() || l.hourly_factor.is_some() {
+                    cx.bad(key(&b, "csv"), "factors cannot be combined with a CSV series", "either `mw` (with optional factors) or `csv`");
+                }
+                let column = l.csv_column.clone().unwrap_or_else(|| "mw".into());
+                match read_series(source, file, &column, hours) {
+                    Ok(v) => v,
+                    Err(mut p) => {
+                        p.path = key(&b, "csv");
+                        cx.problems.push(p);
+                        vec![0.0; hours]
+                    }
+                }
+            }
+            _ => {
+                cx.bad(key(&b, "mw"), "give exactly one of `mw` or `csv`", "`mw = 80` (MW, optionally with monthly_factor / hourly_factor) or `csv = \"load.csv\"`");
+                vec![0.0; hours]
+            }
+        };
+        let mean_mw = mw.iter().sum::<f64>() / hours.max(1) as f64;
+        loads.push(Load { name: l.name.clone(), zone, firm: l.firm.unwrap_or(true), mw, mean_mw });
+    }
+
+    let mut lines = Vec::new();
+    for (i, l) in raw.line.iter().enumerate() {
+        let b = idx("line", i);
+        let node = |cx: &mut Ctx, k: &str, name: &str| -> usize {
+            match node_names.iter().position(|z| *z == name) {
+                Some(i) => i,
+                None => {
+                    cx.bad(key(&b, k), format!("unknown zone or external grid `{name}`{}", suggest(name, &node_names)), format!("one of: {}", node_names.join(", ")));
+                    0
+                }
+            }
+        };
+        let from = node(&mut cx, "from", &l.from);
+        let to = node(&mut cx, "to", &l.to);
+        if l.from == l.to {
+            cx.bad(key(&b, "to"), format!("line from `{}` to itself", l.from), "two different zones or grids");
+        }
+        if from >= zones.len() && to >= zones.len() && !zones.is_empty() {
+            cx.bad(key(&b, "from"), "both ends are external grids", "at least one end in a study zone");
+        }
+        let circuits_f = cx.sched(&b, "circuits", &l.circuits, 0.0, 100.0, "number of circuits");
+        if circuits_f.fract() != 0.0 {
+            cx.bad(key(&b, "circuits"), format!("{circuits_f} is not a whole number"), "0, 1, 2, ...");
+        }
+        let circuits = circuits_f as u32;
+        let circuit_mw = cx.num(&b, "circuit_mw", Some(l.circuit_mw), 0.0, 0.0, 1.0e6, "MW per circuit");
+        let capacity_by_circuits_up_mw = match &l.capacity_by_circuits_up_mw {
+            None => (0..=circuits).map(|k| k as f64 * circuit_mw).collect(),
+            Some(v) => {
+                if v.len() != circuits as usize + 1 {
+                    cx.bad(key(&b, "capacity_by_circuits_up_mw"), format!("has {} values for {circuits} circuits in {year}", v.len()), format!("{} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1));
+                    (0..=circuits).map(|k| k as f64 * circuit_mw).collect()
+                } else {
+                    for (k, x) in v.iter().enumerate() {
+                        let mut p = key(&b, "capacity_by_circuits_up_mw");
+                        p.push(Seg::Index(k));
+                        cx.check(p, *x, 0.0, 1.0e6, "MW");
+                    }
+                    if v.windows(2).any(|w| w[1] < w[0]) {
+                        cx.bad(key(&b, "capacity_by_circuits_up_mw"), "decreases as circuits come back", "non-decreasing values");
+                    }
+                    v.clone()
+                }
+            }
+        };
+        let length_km = cx.num(&b, "length_km", l.length_km, 100.0, 0.0, 1.0e4, "km");
+        let mttr = cx.num(&b, "mttr_h", l.mttr_h, 12.0, 1.0, 1.0e5, "hours");
+        let outages = match (l.forced_outage_rate_pu, l.outages_per_100km_year) {
+            (Some(_), Some(_)) => {
+                cx.bad(key(&b, "outages_per_100km_year"), "give either forced_outage_rate_pu or outages_per_100km_year", "one of the two");
+                Outages::none(circuits)
+            }
+            (Some(f), None) => {
+                let f = cx.check(key(&b, "forced_outage_rate_pu"), f, 0.0, 0.99, "fraction of time a circuit is down");
+                Outages::from_for_mttr(circuits.max(1), f, mttr)
+            }
+            (None, rate) => {
+                // Sustained outages per 100 km-year (DOMAIN.md: 0.1–0.3; 0.2
+                // assumed), each lasting MTTR hours on average.
+                let r = cx.num(&b, "outages_per_100km_year", rate, 0.2, 0.0, 1000.0, "outages per 100 km per year");
+                let per_hour = r * length_km / 100.0 / 8760.0;
+                Outages { units: circuits.max(1), p_fail: per_hour.min(1.0), p_repair: (1.0 / mttr).min(1.0) }
+            }
+        };
+        lines.push(Line {
+            name: l.name.clone(),
+            from,
+            to,
+            circuits,
+            capacity_by_circuits_up_mw,
+            loss_pu: cx.num(&b, "loss_pu", l.loss_pu, 0.02, 0.0, 0.5, "fraction of sent energy"),
+            outages,
+        });
+    }
+
+    // ---- dispatch rules and factors
+    let dpath = vec![Seg::Key("dispatch".into())];
+    let surplus_priority = match &raw.dispatch.surplus_priority {
+        None => vec![SurplusUse::Export, SurplusUse::Hydrogen, SurplusUse::Storage],
+        Some(list) => {
+            let mut out = Vec::new();
+            for (i, s) in list.iter().enumerate() {
+                let mut p = key(&dpath, "surplus_priority");
+                p.push(Seg::Index(i));
+                match SurplusUse::parse(s) {
+                    Some(u) if out.contains(&u) => cx.bad(p, format!("`{s}` listed twice"), "each use once"),
+                    Some(u) => out.push(u),
+                    None => cx.bad(p, format!("unknown use `{s}`{}", suggest(s, &SurplusUse::NAMES)), SurplusUse::NAMES.join(", ")),
+                }
+            }
+            out
+        }
+    };
+    let epath = vec![Seg::Key("emissions".into())];
+    let emissions = Emissions {
+        // Northwest China grid factor 2022 (MEE), DOMAIN.md.
+        grid_co2_t_per_mwh: cx.num(&epath, "grid_co2_t_per_mwh", raw.emissions.grid_co2_t_per_mwh, 0.5857, 0.0, 2.0, "t CO2 per MWh"),
+        // 300 gce/kWh of thermal supply, DOMAIN.md.
+        coal_tce_per_mwh: cx.num(&epath, "coal_tce_per_mwh", raw.emissions.coal_tce_per_mwh, 0.300, 0.0, 1.0, "t standard coal per MWh"),
+    };
+    let rpath = vec![Seg::Key("run".into())];
+    let default_samples = raw.run.samples.unwrap_or(1000);
+    if default_samples == 0 || default_samples > 100_000_000 {
+        cx.bad(key(&rpath, "samples"), format!("{default_samples}"), "1 to 100000000 samples");
+    }
+
+    if !cx.problems.is_empty() {
+        return Err(cx.problems);
+    }
+    Ok(Model {
+        name: raw.scenario.name.clone(),
+        title: raw.scenario.title.clone().unwrap_or_else(|| raw.scenario.name.clone()),
+        description: raw.scenario.description.clone().unwrap_or_default(),
+        sources: raw.scenario.sources.clone(),
+        study_year: year,
+        calendar,
+        zones,
+        external_grids,
+        sites,
+        correlation_names,
+        correlation_cholesky,
+        wind_fleets,
+        solar_fleets,
+        generators,
+        storage,
+        electrolysers,
+        loads,
+        lines,
+        dispatch: DispatchRules {
+            surplus_priority,
+            storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
+        },
+        emissions,
+        default_samples,
+        default_seed: raw.run.seed.unwrap_or(20_240_601),
+    })
+}
+
+fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
+    let b = idx("site", i);
+    // Defaults: Luanjingtan values from DOMAIN.md where it gives them;
+    // marked "assumption" in `reference` otherwise.
+    let mut monthly = cx.array12(&b, "wind_monthly_factor", &s.wind_monthly_factor, [0.96, 1.0, 1.12, 1.2, 1.12, 1.0, 0.88, 0.84, 0.9, 0.96, 1.02, 1.0], 0.05, 5.0, "multiplier of the mean speed");
+    let mean: f64 = monthly.iter().sum::<f64>() / 12.0;
+    for m in monthly.iter_mut() {
+        *m /= mean; // normalised so that wind_mean_m_s is the annual mean
+    }
+    let dust_months = match &s.dust_months {
+        None => vec![3, 4, 5],
+        Some(v) => {
+            for (k, m) in v.iter().enumerate() {
+                if !(1..=12).contains(m) {
+                    let mut p = key(&b, "dust_months");
+                    p.push(Seg::Index(k));
+                    cx.bad(p, format!("month {m}"), "months 1 to 12");
+                }
+            }
+            v.clone()
+        }
+    };
+    Site {
+        name: s.name.clone(),
+        latitude_deg: cx.num(&b, "latitude_deg", Some(s.latitude_deg), 0.0, -90.0, 90.0, "degrees north"),
+        longitude_deg: cx.num(&b, "longitude_deg", Some(s.longitude_deg), 0.0, -180.0, 180.0, "degrees east"),
+        elevation_m: cx.num(&b, "elevation_m", Some(s.elevation_m), 0.0, -500.0, 9000.0, "m above sea level"),
+        wind_mean_m_s: cx.num(&b, "wind_mean_m_s", s.wind_mean_m_s, 6.5, 0.5, 30.0, "m/s at wind_height_m"),
+        wind_height_m: cx.num(&b, "wind_height_m", s.wind_height_m, 100.0, 2.0, 300.0, "m"),
+        wind_weibull_k: cx.num(&b, "wind_weibull_k", s.wind_weibull_k, 2.0, 1.0, 5.0, "Weibull shape"),
+        wind_monthly_factor: monthly,
+        wind_diurnal_amplitude_pu: cx.num(&b, "wind_diurnal_amplitude_pu", s.wind_diurnal_amplitude_pu, 0.08, 0.0, 0.5, "fraction of the mean"),
+        wind_diurnal_peak_hour: cx.num(&b, "wind_diurnal_peak_hour", s.wind_diurnal_peak_hour, 2.0, 0.0, 24.0, "local hour"),
+        wind_hourly_persistence: cx.num(&b, "wind_hourly_persistence", s.wind_hourly_persistence, 0.95, 0.0, 0.999, "lag-1 autocorrelation"),
+        roughness_length_m: cx.num(&b, "roughness_length_m", s.roughness_length_m, 0.03, 0.0001, 2.0, "m"),
+        clear_sky_index_monthly: cx.array12(&b, "clear_sky_index_monthly", &s.clear_sky_index_monthly, [0.80, 0.78, 0.74, 0.73, 0.73, 0.72, 0.68, 0.68, 0.70, 0.76, 0.80, 0.81], 0.05, 0.99, "mean clear-sky index"),
+        clear_sky_index_spread: cx.num(&b, "clear_sky_index_spread", s.clear_sky_index_spread, 1.4, 0.05, 5.0, "logit-scale standard deviation"),
+        clear_sky_index_daily_share: cx.num(&b, "clear_sky_index_daily_share", s.clear_sky_index_daily_share, 0.7, 0.0, 1.0, "share of variance from day-level cloudiness"),
+        clear_sky_index_daily_persistence: cx.num(&b, "clear_sky_index_daily_persistence", s.clear_sky_index_daily_persistence, 0.45, 0.0, 0.99, "day-to-day autocorrelation"),
+        clear_sky_index_hourly_persistence: cx.num(&b, "clear_sky_index_hourly_persistence", s.clear_sky_index_hourly_persistence, 0.8, 0.0, 0.99, "hour-to-hour autocorrelation"),
+        linke_turbidity_monthly: cx.array12(&b, "linke_turbidity_monthly", &s.linke_turbidity_monthly, crate::solar::clearsky::LINKE_TURBIDITY_DEFAULT_MONTHLY, 1.0, 10.0, "Linke turbidity"),
+        dust_days_per_year: cx.num(&b, "dust_days_per_year", s.dust_days_per_year, 10.0, 0.0, 200.0, "days per year"),
+        dust_months,
+        dust_irradiance_factor_pu: cx.num(&b, "dust_irradiance_factor_pu", s.dust_irradiance_factor_pu, 0.65, 0.0, 1.0, "multiplier of GHI on a dust day"),
+        temperature_monthly_c: cx.array12(&b, "temperature_monthly_c", &s.temperature_monthly_c, [-7.0, -3.0, 4.0, 11.0, 17.0, 21.0, 23.0, 21.0, 16.0, 9.0, 1.0, -5.0], -60.0, 50.0, "°C"),
+        temperature_diurnal_amplitude_c: cx.num(&b, "temperature_diurnal_amplitude_c", s.temperature_diurnal_amplitude_c, 6.5, 0.0, 30.0, "°C"),
+        temperature_anomaly_sd_c: cx.num(&b, "temperature_anomaly_sd_c", s.temperature_anomaly_sd_c, 3.0, 0.0, 20.0, "°C"),
+        temperature_hourly_persistence: cx.num(&b, "temperature_hourly_persistence", s.temperature_hourly_persistence, 0.97, 0.0, 0.9999, "lag-1 autocorrelation"),
+        albedo_pu: cx.num(&b, "albedo_pu", s.albedo_pu, 0.25, 0.0, 1.0, "fraction"),
+    }
+}
+
+/// " (did you mean `x`?)" when a close name exists.
+pub fn suggest<S: AsRef<str>>(name: &str, options: &[S]) -> String {
+    options
+        .iter()
+        .map(|o| (strsim::jaro_winkler(name, o.as_ref()), o.as_ref()))
+        .filter(|(s, _)| *s > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| format!("; did you mean `{o}`?"))
+        .unwrap_or_default()
+}
+
+pub fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; the
+/// well-known days-from-civil algorithm of H. Hinnant).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn make_calendar(year: i32, utc_offset_h: f64, hours: usize) -> Calendar {
+    let start_unix_s = days_from_civil(year, 1, 1) as f64 * 86_400.0 - utc_offset_h * 3600.0;
+    let mut month = Vec::with_capacity(hours);
+    let mut day_of_year = Vec::with_capacity(hours);
+    let mut hour_of_day = Vec::with_capacity(hours);
+    let mut y = year;
+    let mut doy = 0u16;
+    let mut m = 0u8;
+    let mut dom = 0u32;
+    for t in 0..hours {
+        let h = (t % 24) as u8;
+        if t > 0 && h == 0 {
+            doy += 1;
+            dom += 1;
+            if dom >= days_in_month(y, m as u32 + 1) {
+                dom = 0;
+                m += 1;
+                if m == 12 {
+                    m = 0;
+                    y += 1;
+                    doy = 0;
+                }
+            }
+        }
+        month.push(m);
+        day_of_year.push(doy);
+        hour_of_day.push(h);
+    }
+    Calendar { year, utc_offset_h, start_unix_s, month, day_of_year, hour_of_day }
+}
+
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            if is_leap(y) {
+                29
+            } else {
+                28
+            }
+        }
+    }
+}
+
+/// Read one numeric column of an hourly CSV series: exactly `hours` rows,
+/// finite and non-negative, errors with file and line.
+fn read_series(source: &Source, file: &str, column: &str, hours: usize) -> Result<Vec<f64>, PathProblem> {
+    let path = match &source.dir {
+        Some(d) => d.join(file),
+        None => std::path::PathBuf::from(file),
+    };
+    let name = path.display().to_string();
+    let fail = |line: Option<usize>, problem: String, accepted: &str| PathProblem {
+        path: vec![],
+        file: Some((name.clone(), line)),
+        problem,
+        accepted: accepted.to_string(),
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(&path)
+        .map_err(|e| fail(None, format!("cannot read: {e}"), "a readable CSV file with a header row"))?;
+    let headers = rdr.headers().map_err(|e| fail(Some(1), format!("bad header: {e}"), "a header row"))?.clone();
+    let col = headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
+        fail(Some(1), format!("no column `{column}`{}", suggest(column, &headers.iter().collect::<Vec<_>>())), &format!("one of: {}", headers.iter().collect::<Vec<_>>().join(", ")))
+    })?;
+    let mut out = Vec::with_capacity(hours);
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| fail(Some(line), format!("malformed row: {e}"), "rows with as many fields as the header"))?;
+        let cell = rec.get(col).unwrap_or("").trim();
+        let x: f64 = cell.parse().map_err(|_| fail(Some(line), format!("`{cell}` in column `{column}` is not a number"), "a number in MW"))?;
+        if !x.is_finite() || x < 0.0 {
+            return Err(fail(Some(line), format!("{x} in column `{column}`"), "a finite number ≥ 0 (MW)"));
+        }
+        out.push(x);
+    }
+    if out.len() != hours {
+        return Err(fail(Some(out.len() + 1), format!("has {} data rows", out.len()), &format!("exactly {hours} hourly rows for the study horizon")));
+    }
+    let _ = BTreeMap::<(), ()>::new();
+    Ok(out)
+}
