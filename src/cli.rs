@@ -126,7 +126,11 @@ fn run(args: RunArgs) -> Result<(), Error> {
         let rep = results.median_sample(rep_metric);
         let trace = study.trace(method.seed, rep);
         let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
-        let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: method.samples as f64 / elapsed.max(1e-9) };
+        let timing = output::Timing {
+            threads,
+            elapsed_s: elapsed,
+            sample_years_per_s: method.samples as f64 / elapsed.max(1e-9),
+        };
         let summary = output::summary(model, src, &results, rep, timing);
         let files = vec![
             ("summary.json".to_string(), output::summary_json(&summary)),
@@ -137,7 +141,10 @@ fn run(args: RunArgs) -> Result<(), Error> {
         output::write_dir(&dir, &files, args.force)?;
         if !args.quiet {
             println!("{}", output::table(&summary));
-            println!("{} samples in {:.2} s ({:.0} sample-years/s, {} threads)", method.samples, elapsed, summary.timing.sample_years_per_s, threads);
+            println!(
+                "{} samples in {:.2} s ({:.0} sample-years/s, {} threads)",
+                method.samples, elapsed, summary.timing.sample_years_per_s, threads
+            );
         }
         println!("results written to {}", dir.display());
     }
@@ -149,7 +156,9 @@ fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(n);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} samples ({per_sec}, eta {eta})") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} samples ({per_sec}, eta {eta})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_prefix(name.to_string());

@@ -90,7 +90,15 @@ impl Converter {
     }
 
     /// Available MW (AC) of solar fleet `i` in every hour.
-    pub fn solar_available(&self, model: &Model, weather: &WeatherModel, i: usize, w: &Weather, units_up: &[f64], out: &mut Vec<f64>) {
+    pub fn solar_available(
+        &self,
+        model: &Model,
+        weather: &WeatherModel,
+        i: usize,
+        w: &Weather,
+        units_up: &[f64],
+        out: &mut Vec<f64>,
+    ) {
         let f: &SolarFleet = &model.solar_fleets[i];
         let p = &self.solar[i];
         let geo = &weather.geometry[p.site];
@@ -132,7 +140,8 @@ impl Converter {
             let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.
             let a = if extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
-            let poa = dni * p.beam_factor[t] as f64 + dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
+            let poa =
+                dni * p.beam_factor[t] as f64 + dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
             let t_cell = solar::temperature::cell_temperature_sapm(poa, temp[t], wind[t] * p.wind_10m, sapm);
             let dc = dc_scale * poa * (1.0 + f.temperature_coefficient_per_c * (t_cell - 25.0)) * (1.0 - soiling);
             let ac = (dc.max(0.0) * f.inverter_efficiency_pu).min(f.capacity_mwac);
@@ -177,7 +186,15 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
             Mounting::Fixed => (f.tilt_deg, f.azimuth_deg),
             Mounting::SingleAxis => {
                 // North–south axis (azimuth 180), horizontal, backtracking.
-                let st = solar::tracking::single_axis(zen, az, 0.0, 180.0, f.tracker_max_angle_deg, f.ground_coverage_ratio_pu, true);
+                let st = solar::tracking::single_axis(
+                    zen,
+                    az,
+                    0.0,
+                    180.0,
+                    f.tracker_max_angle_deg,
+                    f.ground_coverage_ratio_pu,
+                    true,
+                );
                 (st.surface_tilt_deg, st.surface_azimuth_deg)
             }
         };

@@ -149,6 +149,7 @@ struct Net {
     parent: Vec<Option<(usize, bool)>>,
     seen: Vec<bool>,
     queue: Vec<usize>,
+    path: Vec<(usize, bool)>,
 }
 
 impl Net {
@@ -173,6 +174,7 @@ impl Net {
             parent: vec![None; n],
             seen: vec![false; n],
             queue: Vec::with_capacity(n),
+            path: Vec::with_capacity(n),
         }
     }
 
@@ -203,7 +205,7 @@ impl Net {
                 dem[i] -= x;
             }
         }
-        if self.ends.is_empty() {
+        if self.ends.is_empty() || !sup.iter().any(|x| *x > EPS) || !dem.iter().any(|x| *x > EPS) {
             return;
         }
         // Each augmentation saturates a supply, a demand or a line, so the
@@ -253,20 +255,29 @@ impl Net {
         let Some(sink) = sink else { return false };
         // Walk back to the source, collecting the path's gain and the
         // largest amount (at the source) each edge allows.
-        let mut path = [(0usize, false); 64];
-        let mut len = 0;
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
         let mut v = sink;
         while let Some((l, fwd)) = self.parent[v] {
-            if len == path.len() {
-                return false;
-            }
-            path[len] = (l, fwd);
-            len += 1;
+            path.push((l, fwd));
             v = if fwd { self.ends[l].0 } else { self.ends[l].1 };
         }
         let source = v;
-        let path = &mut path[..len];
         path.reverse();
+        let moved = self.push_path(&path, source, sink, sup, dem);
+        self.path = path;
+        moved
+    }
+
+    /// Push as much as possible along `path` from `source` to `sink`.
+    fn push_path(
+        &mut self,
+        path: &[(usize, bool)],
+        source: usize,
+        sink: usize,
+        sup: &mut [f64],
+        dem: &mut [f64],
+    ) -> bool {
         let mut gain = 1.0;
         let mut x = sup[source];
         for &(l, fwd) in path.iter() {
@@ -475,7 +486,8 @@ impl Dispatcher {
                         continue;
                     }
                     for &i in &self.storage_in[z] {
-                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]) - out.storage_discharge_mw[i][t];
+                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t])
+                            - out.storage_discharge_mw[i][t];
                         self.sup[z] += c.max(0.0);
                     }
                     any |= self.sup[z] > EPS;
@@ -487,7 +499,9 @@ impl Dispatcher {
                         let mut used = self.before[z] - self.sup[z];
                         for k in 0..self.storage_in[z].len() {
                             let i = self.storage_in[z][k];
-                            let c = (storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]) - out.storage_discharge_mw[i][t]).max(0.0);
+                            let c = (storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t])
+                                - out.storage_discharge_mw[i][t])
+                                .max(0.0);
                             let x = c.min(used);
                             if x > 0.0 {
                                 self.discharge(m, i, x, t, out);
@@ -590,7 +604,10 @@ impl Dispatcher {
     fn debug_check_balance(&self, m: &Model, inp: &Inputs, t: usize, out: &Hourly) {
         for z in 0..m.zones.len() {
             let r = zone_residual(m, inp, out, z, t);
-            debug_assert!(r.abs() < 1e-6 * (1.0 + inp.re_mw[z][t] + out.zone_load_mw[z][t]), "zone {z} hour {t}: energy balance residual {r}");
+            debug_assert!(
+                r.abs() < 1e-6 * (1.0 + inp.re_mw[z][t] + out.zone_load_mw[z][t]),
+                "zone {z} hour {t}: energy balance residual {r}"
+            );
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::conversion::Converter;
 use crate::dispatch::{Dispatcher, Hourly, Inputs};
 use crate::metrics::{self, FleetHourly, Profiles, Registry};
 use crate::model::Model;
-use crate::outage;
+use crate::outage::Chain;
 use crate::rng;
 use crate::weather::{Weather, WeatherModel};
 use rayon::prelude::*;
@@ -50,6 +50,17 @@ pub struct Study<'a> {
     pub weather: WeatherModel,
     pub converter: Converter,
     pub registry: Registry,
+    /// Outage samplers, by asset kind in model order.
+    chains: Chains,
+}
+
+struct Chains {
+    wind: Vec<Chain>,
+    solar: Vec<Chain>,
+    generators: Vec<Chain>,
+    storage: Vec<Chain>,
+    electrolysers: Vec<Chain>,
+    lines: Vec<Chain>,
 }
 
 /// Per-thread working memory, reused across samples.
@@ -66,7 +77,15 @@ impl<'a> Study<'a> {
     pub fn new(model: &'a Model) -> Self {
         let weather = WeatherModel::new(model);
         let converter = Converter::new(model, &weather);
-        Study { model, weather, converter, registry: Registry::new(model) }
+        let chains = Chains {
+            wind: model.wind_fleets.iter().map(|x| Chain::new(&x.outages)).collect(),
+            solar: model.solar_fleets.iter().map(|x| Chain::new(&x.outages)).collect(),
+            generators: model.generators.iter().map(|x| Chain::new(&x.outages)).collect(),
+            storage: model.storage.iter().map(|x| Chain::new(&x.outages)).collect(),
+            electrolysers: model.electrolysers.iter().map(|x| Chain::new(&x.outages)).collect(),
+            lines: model.lines.iter().map(|x| Chain::new(&x.outages)).collect(),
+        };
+        Study { model, weather, converter, registry: Registry::new(model), chains }
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -85,9 +104,9 @@ impl<'a> Study<'a> {
         let m = self.model;
         let h = m.hours();
         self.weather.sample(m, seed, sample, &mut s.weather);
-        let up = |name: &str, o: &crate::model::Outages, out: &mut Vec<f64>| {
+        let up = |name: &str, c: &Chain, out: &mut Vec<f64>| {
             let mut r = rng::stream(seed, sample, "outage", name);
-            outage::simulate(o, &mut r, out, h);
+            c.simulate(&mut r, out, h);
         };
         let nz = m.zones.len();
         resize(&mut s.inputs.re_mw, nz, h);
@@ -96,30 +115,37 @@ impl<'a> Study<'a> {
         resize(&mut s.fleets.solar_mw, m.solar_fleets.len(), h);
         resize(&mut s.fleets.solar_up, m.solar_fleets.len(), h);
         for (i, f) in m.wind_fleets.iter().enumerate() {
-            up(&f.name, &f.outages, &mut s.fleets.wind_up[i]);
+            up(&f.name, &self.chains.wind[i], &mut s.fleets.wind_up[i]);
             self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
             add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
         }
         for (i, f) in m.solar_fleets.iter().enumerate() {
-            up(&f.name, &f.outages, &mut s.fleets.solar_up[i]);
-            self.converter.solar_available(m, &self.weather, i, &s.weather, &s.fleets.solar_up[i], &mut s.fleets.solar_mw[i]);
+            up(&f.name, &self.chains.solar[i], &mut s.fleets.solar_up[i]);
+            self.converter.solar_available(
+                m,
+                &self.weather,
+                i,
+                &s.weather,
+                &s.fleets.solar_up[i],
+                &mut s.fleets.solar_mw[i],
+            );
             add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.solar_mw[i]);
         }
         s.inputs.gen_up.resize_with(m.generators.len(), Vec::new);
         for (i, g) in m.generators.iter().enumerate() {
-            up(&g.name, &g.outages, &mut s.inputs.gen_up[i]);
+            up(&g.name, &self.chains.generators[i], &mut s.inputs.gen_up[i]);
         }
         s.inputs.storage_up.resize_with(m.storage.len(), Vec::new);
         for (i, x) in m.storage.iter().enumerate() {
-            up(&x.name, &x.outages, &mut s.inputs.storage_up[i]);
+            up(&x.name, &self.chains.storage[i], &mut s.inputs.storage_up[i]);
         }
         s.inputs.electrolyser_up.resize_with(m.electrolysers.len(), Vec::new);
         for (i, x) in m.electrolysers.iter().enumerate() {
-            up(&x.name, &x.outages, &mut s.inputs.electrolyser_up[i]);
+            up(&x.name, &self.chains.electrolysers[i], &mut s.inputs.electrolyser_up[i]);
         }
         s.inputs.line_cap_mw.resize_with(m.lines.len(), Vec::new);
         for (i, l) in m.lines.iter().enumerate() {
-            up(&l.name, &l.outages, &mut s.buf);
+            up(&l.name, &self.chains.lines[i], &mut s.buf);
             // Share of circuits up → circuits up → transfer limit.
             let caps = &l.capacity_by_circuits_up_mw;
             let n = l.circuits as f64;

@@ -32,7 +32,9 @@ pub struct Registry {
 impl Registry {
     pub fn new(m: &Model) -> Self {
         let mut d = Vec::new();
-        let mut add = |key: String, unit: &str, desc: &str| d.push(MetricDef { key, unit: unit.into(), description: desc.into() });
+        let mut add = |key: String, unit: &str, desc: &str| {
+            d.push(MetricDef { key, unit: unit.into(), description: desc.into() })
+        };
         for (k, u, desc) in SYSTEM {
             add(format!("system.{k}"), u, desc);
         }
@@ -157,14 +159,10 @@ const ELECTROLYSER: &[Def] = &[
     ("operating_h", "h", "hours in operation"),
     ("shortfall_t", "t", "offtake demand not met from the store"),
 ];
-const GENERATOR: &[Def] = &[
-    ("output_mwh", "MWh", "energy generated"),
-    ("capacity_factor", "fraction", "energy / (capacity × hours)"),
-];
-const EXTERNAL: &[Def] = &[
-    ("export_mwh", "MWh", "energy delivered to this grid"),
-    ("import_mwh", "MWh", "energy drawn from this grid"),
-];
+const GENERATOR: &[Def] =
+    &[("output_mwh", "MWh", "energy generated"), ("capacity_factor", "fraction", "energy / (capacity × hours)")];
+const EXTERNAL: &[Def] =
+    &[("export_mwh", "MWh", "energy delivered to this grid"), ("import_mwh", "MWh", "energy drawn from this grid")];
 
 /// Month × hour-of-day sums (MWh or hours), mergeable by addition.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -186,7 +184,15 @@ impl Profiles {
             hours[m.calendar.month[t] as usize][m.calendar.hour_of_day[t] as usize] += 1.0;
         }
         let z = vec![[0.0; 24]; 12];
-        Profiles { samples: 0, curtailed_mwh: z.clone(), unserved_mwh: z.clone(), lol_hours: z.clone(), export_mwh: z.clone(), available_mwh: z, hours }
+        Profiles {
+            samples: 0,
+            curtailed_mwh: z.clone(),
+            unserved_mwh: z.clone(),
+            lol_hours: z.clone(),
+            export_mwh: z.clone(),
+            available_mwh: z,
+            hours,
+        }
     }
 
     pub fn merge(&mut self, o: &Profiles) {
@@ -236,7 +242,8 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     let zone_curt: Vec<f64> = (0..nz).map(|z| sum(&h.zone_curtailed_mw[z])).collect();
     let zone_unserved: Vec<f64> = (0..nz).map(|z| sum(&h.zone_unserved_mw[z])).collect();
     let zone_load: Vec<f64> = (0..nz).map(|z| sum(&h.zone_load_mw[z])).collect();
-    let zone_lole: Vec<f64> = (0..nz).map(|z| h.zone_unserved_mw[z].iter().filter(|x| **x > 1e-6).count() as f64).collect();
+    let zone_lole: Vec<f64> =
+        (0..nz).map(|z| h.zone_unserved_mw[z].iter().filter(|x| **x > 1e-6).count() as f64).collect();
     let curt_share = |z: usize, t: usize| ratio(h.zone_curtailed_mw[z][t], inp.re_mw[z][t], 0.0);
 
     let wind_avail: Vec<f64> = fl.wind_mw.iter().map(|v| sum(v)).collect();
@@ -307,18 +314,39 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         used * m.emissions.coal_tce_per_mwh,
     ]);
     for z in 0..nz {
-        row.extend_from_slice(&[zone_avail[z], zone_curt[z], 1.0 - ratio(zone_curt[z], zone_avail[z], 0.0), zone_load[z], zone_unserved[z], zone_lole[z]]);
+        row.extend_from_slice(&[
+            zone_avail[z],
+            zone_curt[z],
+            1.0 - ratio(zone_curt[z], zone_avail[z], 0.0),
+            zone_load[z],
+            zone_unserved[z],
+            zone_lole[z],
+        ]);
     }
     let hf = hours as f64;
     for (i, f) in m.wind_fleets.iter().enumerate() {
         let c: f64 = (0..hours).map(|t| fl.wind_mw[i][t] * curt_share(f.zone, t)).sum();
         let a = wind_avail[i];
-        row.extend_from_slice(&[a, c, 1.0 - ratio(c, a, 0.0), ratio(a, f.capacity_mw, 0.0), ratio(a, f.capacity_mw * hf, 0.0), sum(&fl.wind_up[i]) / hf]);
+        row.extend_from_slice(&[
+            a,
+            c,
+            1.0 - ratio(c, a, 0.0),
+            ratio(a, f.capacity_mw, 0.0),
+            ratio(a, f.capacity_mw * hf, 0.0),
+            sum(&fl.wind_up[i]) / hf,
+        ]);
     }
     for (i, f) in m.solar_fleets.iter().enumerate() {
         let c: f64 = (0..hours).map(|t| fl.solar_mw[i][t] * curt_share(f.zone, t)).sum();
         let a = solar_avail[i];
-        row.extend_from_slice(&[a, c, 1.0 - ratio(c, a, 0.0), ratio(a, f.capacity_mwdc, 0.0), ratio(a, f.capacity_mwac * hf, 0.0), sum(&fl.solar_up[i]) / hf]);
+        row.extend_from_slice(&[
+            a,
+            c,
+            1.0 - ratio(c, a, 0.0),
+            ratio(a, f.capacity_mwdc, 0.0),
+            ratio(a, f.capacity_mwac * hf, 0.0),
+            sum(&fl.solar_up[i]) / hf,
+        ]);
     }
     for (l, line) in m.lines.iter().enumerate() {
         let fwd: f64 = h.line_from_mw[l].iter().filter(|x| **x > 0.0).sum();
@@ -327,7 +355,15 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         let cap = sum(&h.line_cap_mw[l]);
         let full = line.capacity_by_circuits_up_mw.last().copied().unwrap_or(0.0) * hf;
         let congested = h.line_congested[l].iter().filter(|x| **x).count() as f64;
-        row.extend_from_slice(&[fwd + rev, fwd, rev, losses, ratio(fwd + rev, cap, 0.0), congested, ratio(cap, full, 1.0)]);
+        row.extend_from_slice(&[
+            fwd + rev,
+            fwd,
+            rev,
+            losses,
+            ratio(fwd + rev, cap, 0.0),
+            congested,
+            ratio(cap, full, 1.0),
+        ]);
     }
     for (i, s) in m.storage.iter().enumerate() {
         let ch = sum(&h.storage_charge_mw[i]);
@@ -337,7 +373,13 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     for (i, e) in m.electrolysers.iter().enumerate() {
         let input = sum(&h.electrolyser_mw[i]);
         let on = h.electrolyser_mw[i].iter().filter(|x| **x > 0.0).count() as f64;
-        row.extend_from_slice(&[input, sum(&h.h2_kg[i]) / 1000.0, ratio(input, e.capacity_mw, 0.0), on, sum(&h.h2_shortfall_kg[i]) / 1000.0]);
+        row.extend_from_slice(&[
+            input,
+            sum(&h.h2_kg[i]) / 1000.0,
+            ratio(input, e.capacity_mw, 0.0),
+            on,
+            sum(&h.h2_shortfall_kg[i]) / 1000.0,
+        ]);
     }
     for (i, g) in m.generators.iter().enumerate() {
         let out = sum(&h.gen_mw[i]);
@@ -396,7 +438,8 @@ impl Estimate {
     pub fn from_values(def: &MetricDef, values: &[f64]) -> Self {
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
-        let var = if values.len() > 1 { values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+        let var =
+            if values.len() > 1 { values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
         let sd = var.sqrt();
         let mut s = values.to_vec();
         s.sort_by(f64::total_cmp);

@@ -44,11 +44,7 @@ impl Outages {
 
     /// Stationary probability that one unit is up.
     pub fn availability(&self) -> f64 {
-        if self.p_fail <= 0.0 {
-            1.0
-        } else {
-            self.p_repair / (self.p_fail + self.p_repair)
-        }
+        if self.p_fail <= 0.0 { 1.0 } else { self.p_repair / (self.p_fail + self.p_repair) }
     }
 }
 

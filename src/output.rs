@@ -91,7 +91,12 @@ pub fn summary(model: &Model, source: &Source, results: &Results, representative
             study_year: model.study_year,
             sources: model.sources.clone(),
         },
-        run: RunInfo { seed: results.method.seed, first_sample: results.method.first, samples: results.method.samples, hours: model.hours() },
+        run: RunInfo {
+            seed: results.method.seed,
+            first_sample: results.method.first,
+            samples: results.method.samples,
+            hours: model.hours(),
+        },
         metrics: ests
             .into_iter()
             .zip(&results.registry.defs)
@@ -141,7 +146,12 @@ pub fn hourly_csv(model: &Model, inputs: &crate::dispatch::Inputs, h: &Hourly) -
     let mut header = vec!["hour".to_string(), "month".into(), "day_of_year".into(), "hour_of_day".into()];
     let mut cols: Vec<&Vec<f64>> = Vec::new();
     for (z, zone) in model.zones.iter().enumerate() {
-        for (name, v) in [("renewable_available_mw", &inputs.re_mw[z]), ("load_mw", &h.zone_load_mw[z]), ("unserved_mw", &h.zone_unserved_mw[z]), ("curtailed_mw", &h.zone_curtailed_mw[z])] {
+        for (name, v) in [
+            ("renewable_available_mw", &inputs.re_mw[z]),
+            ("load_mw", &h.zone_load_mw[z]),
+            ("unserved_mw", &h.zone_unserved_mw[z]),
+            ("curtailed_mw", &h.zone_curtailed_mw[z]),
+        ] {
             header.push(format!("zone.{}.{name}", zone.name));
             cols.push(v);
         }
@@ -151,19 +161,26 @@ pub fn hourly_csv(model: &Model, inputs: &crate::dispatch::Inputs, h: &Hourly) -
         cols.push(&h.gen_mw[i]);
     }
     for (i, s) in model.storage.iter().enumerate() {
-        for (name, v) in [("charge_mw", &h.storage_charge_mw[i]), ("discharge_mw", &h.storage_discharge_mw[i]), ("soc_mwh", &h.storage_soc_mwh[i])] {
+        for (name, v) in [
+            ("charge_mw", &h.storage_charge_mw[i]),
+            ("discharge_mw", &h.storage_discharge_mw[i]),
+            ("soc_mwh", &h.storage_soc_mwh[i]),
+        ] {
             header.push(format!("storage.{}.{name}", s.name));
             cols.push(v);
         }
     }
     for (i, e) in model.electrolysers.iter().enumerate() {
-        for (name, v) in [("input_mw", &h.electrolyser_mw[i]), ("h2_kg", &h.h2_kg[i]), ("store_kg", &h.h2_store_kg[i])] {
+        for (name, v) in [("input_mw", &h.electrolyser_mw[i]), ("h2_kg", &h.h2_kg[i]), ("store_kg", &h.h2_store_kg[i])]
+        {
             header.push(format!("electrolyser.{}.{name}", e.name));
             cols.push(v);
         }
     }
     for (l, line) in model.lines.iter().enumerate() {
-        for (name, v) in [("from_mw", &h.line_from_mw[l]), ("to_mw", &h.line_to_mw[l]), ("capacity_mw", &h.line_cap_mw[l])] {
+        for (name, v) in
+            [("from_mw", &h.line_from_mw[l]), ("to_mw", &h.line_to_mw[l]), ("capacity_mw", &h.line_cap_mw[l])]
+        {
             header.push(format!("line.{}.{name}", line.name));
             cols.push(v);
         }
@@ -177,7 +194,12 @@ pub fn hourly_csv(model: &Model, inputs: &crate::dispatch::Inputs, h: &Hourly) -
     csv_bytes(
         &header,
         (0..model.hours()).map(|t| {
-            let mut r = vec![t.to_string(), (cal.month[t] + 1).to_string(), (cal.day_of_year[t] + 1).to_string(), cal.hour_of_day[t].to_string()];
+            let mut r = vec![
+                t.to_string(),
+                (cal.month[t] + 1).to_string(),
+                (cal.day_of_year[t] + 1).to_string(),
+                cal.hour_of_day[t].to_string(),
+            ];
             r.extend(cols.iter().map(|c| format!("{:.4}", c[t])));
             r
         }),
@@ -254,13 +276,28 @@ pub fn table(summary: &Summary) -> String {
         "system.co2_avoided_t",
     ];
     let mut s = String::new();
-    let _ = writeln!(s, "{} — {} ({} samples, seed {})", summary.scenario.name, summary.scenario.title, summary.run.samples, summary.run.seed);
-    let _ = writeln!(s, "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  unit", "metric", "mean", "± s.e.", "P10", "P50", "P90");
+    let _ = writeln!(
+        s,
+        "{} — {} ({} samples, seed {})",
+        summary.scenario.name, summary.scenario.title, summary.run.samples, summary.run.seed
+    );
+    let _ =
+        writeln!(s, "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  unit", "metric", "mean", "± s.e.", "P10", "P50", "P90");
     for k in keys {
         if let Some(m) = summary.metrics.iter().find(|m| m.estimate.key == k) {
             let e = &m.estimate;
             let short = k.trim_start_matches("system.");
-            let _ = writeln!(s, "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  {}", short, fmt_num(e.mean), fmt_num(e.std_error), fmt_num(e.p10), fmt_num(e.p50), fmt_num(e.p90), e.unit);
+            let _ = writeln!(
+                s,
+                "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  {}",
+                short,
+                fmt_num(e.mean),
+                fmt_num(e.std_error),
+                fmt_num(e.p10),
+                fmt_num(e.p50),
+                fmt_num(e.p90),
+                e.unit
+            );
         }
     }
     s

@@ -173,8 +173,10 @@ impl WeatherModel {
         if n == 0 {
             return;
         }
-        let mut hourly: Vec<rng::Rng> = model.sites.iter().map(|s| rng::stream(seed, sample, "weather.hourly", &s.name)).collect();
-        let mut daily: Vec<rng::Rng> = model.sites.iter().map(|s| rng::stream(seed, sample, "weather.daily", &s.name)).collect();
+        let mut hourly: Vec<rng::Rng> =
+            model.sites.iter().map(|s| rng::stream(seed, sample, "weather.hourly", &s.name)).collect();
+        let mut daily: Vec<rng::Rng> =
+            model.sites.iter().map(|s| rng::stream(seed, sample, "weather.daily", &s.name)).collect();
         let mut e = vec![0.0; 3 * n];
         let mut eps = vec![0.0; 3 * n];
         let mut ed = vec![0.0; n];
@@ -275,7 +277,9 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
     let mut scale = [[0.0; 24]; 12];
     for (m, row) in scale.iter_mut().enumerate() {
         for (h, c) in row.iter_mut().enumerate() {
-            let diurnal = 1.0 + s.wind_diurnal_amplitude_pu * (2.0 * std::f64::consts::PI * (h as f64 + 0.5 - s.wind_diurnal_peak_hour) / 24.0).cos();
+            let diurnal = 1.0
+                + s.wind_diurnal_amplitude_pu
+                    * (2.0 * std::f64::consts::PI * (h as f64 + 0.5 - s.wind_diurnal_peak_hour) / 24.0).cos();
             *c = s.wind_mean_m_s * s.wind_monthly_factor[m] * diurnal / gamma;
         }
     }
@@ -372,10 +376,15 @@ fn site_geometry(model: &Model, s: &Site) -> SiteGeometry {
             delta_t_s: 69.0,
             atmos_refraction_deg: 0.5667,
         });
-        let doy = ((unix / 86_400.0).floor() as i64 - crate::scenario::resolve::days_from_civil(cal.year, 1, 1)).rem_euclid(366) as u32 + 1;
+        let doy = ((unix / 86_400.0).floor() as i64 - crate::scenario::resolve::days_from_civil(cal.year, 1, 1))
+            .rem_euclid(366) as u32
+            + 1;
         let extra = solar::clearsky::extraterrestrial_normal_w_m2(doy);
         let clear = if pos.zenith_deg < 90.0 {
-            let am = solar::clearsky::airmass_absolute(solar::clearsky::airmass_relative_kasten_young(pos.zenith_deg), pressure);
+            let am = solar::clearsky::airmass_absolute(
+                solar::clearsky::airmass_relative_kasten_young(pos.zenith_deg),
+                pressure,
+            );
             let m = cal.month[t] as usize;
             solar::clearsky::ineichen_perez(pos.zenith_deg, am, s.linke_turbidity_monthly[m], s.elevation_m, extra).ghi
         } else {

@@ -143,22 +143,18 @@ impl fmt::Display for CurveError {
                 "power curve power at index {index} is {value}; accepted range is 0 to 1 per unit \
                  of rated power (0 to rated_kw for kW input)"
             ),
-            CurveError::NegativeSpeed { index, value } => write!(
-                f,
-                "power curve speed at index {index} is {value} m/s; speeds must be >= 0"
-            ),
-            CurveError::NonFinite { index } => write!(
-                f,
-                "power curve point at index {index} is NaN or infinite; speeds and powers must be finite"
-            ),
-            CurveError::LengthMismatch { speeds, power } => write!(
-                f,
-                "power curve has {speeds} speeds but {power} power values; lengths must match"
-            ),
-            CurveError::InvalidRated { value } => write!(
-                f,
-                "rated power {value} kW is invalid; it must be finite and > 0"
-            ),
+            CurveError::NegativeSpeed { index, value } => {
+                write!(f, "power curve speed at index {index} is {value} m/s; speeds must be >= 0")
+            }
+            CurveError::NonFinite { index } => {
+                write!(f, "power curve point at index {index} is NaN or infinite; speeds and powers must be finite")
+            }
+            CurveError::LengthMismatch { speeds, power } => {
+                write!(f, "power curve has {speeds} speeds but {power} power values; lengths must match")
+            }
+            CurveError::InvalidRated { value } => {
+                write!(f, "rated power {value} kW is invalid; it must be finite and > 0")
+            }
         }
     }
 }
@@ -180,24 +176,9 @@ struct GenericSpec {
 /// - 8 MW / 210 m: 231 W/m² (large-rotor low-wind class), cut-out 22 m/s
 ///   (large rotors commonly cut out earlier to limit loads; assumption).
 const GENERIC_SPECS: &[GenericSpec] = &[
-    GenericSpec {
-        name: "generic-6mw-class",
-        rated_kw: 6000.0,
-        rotor_diameter_m: 160.0,
-        cut_out_m_s: 24.0,
-    },
-    GenericSpec {
-        name: "generic-4mw-class",
-        rated_kw: 4000.0,
-        rotor_diameter_m: 120.0,
-        cut_out_m_s: 25.0,
-    },
-    GenericSpec {
-        name: "generic-8mw-lowwind",
-        rated_kw: 8000.0,
-        rotor_diameter_m: 210.0,
-        cut_out_m_s: 22.0,
-    },
+    GenericSpec { name: "generic-6mw-class", rated_kw: 6000.0, rotor_diameter_m: 160.0, cut_out_m_s: 24.0 },
+    GenericSpec { name: "generic-4mw-class", rated_kw: 4000.0, rotor_diameter_m: 120.0, cut_out_m_s: 25.0 },
+    GenericSpec { name: "generic-8mw-lowwind", rated_kw: 8000.0, rotor_diameter_m: 210.0, cut_out_m_s: 22.0 },
 ];
 
 impl GenericSpec {
@@ -207,8 +188,7 @@ impl GenericSpec {
     }
 
     fn power_pu(&self, v: f64) -> f64 {
-        let x = 0.5 * RHO_STANDARD_KG_M3 * GENERIC_CP_ELECTRICAL * v * v * v
-            / self.specific_power_w_m2();
+        let x = 0.5 * RHO_STANDARD_KG_M3 * GENERIC_CP_ELECTRICAL * v * v * v / self.specific_power_w_m2();
         if x <= 0.0 {
             return 0.0;
         }
@@ -230,20 +210,14 @@ impl GenericSpec {
         }
         speeds.push(self.cut_out_m_s);
         power.push(self.power_pu(self.cut_out_m_s));
-        PowerCurve {
-            speeds_m_s: speeds,
-            power_pu: power,
-        }
+        PowerCurve { speeds_m_s: speeds, power_pu: power }
     }
 }
 
 impl PowerCurve {
     /// Names accepted by [`PowerCurve::generic`].
-    pub const GENERIC_NAMES: &'static [&'static str] = &[
-        "generic-6mw-class",
-        "generic-4mw-class",
-        "generic-8mw-lowwind",
-    ];
+    pub const GENERIC_NAMES: &'static [&'static str] =
+        &["generic-6mw-class", "generic-4mw-class", "generic-8mw-lowwind"];
 
     /// Validated curve from speeds (m/s, finite, ≥ 0, strictly ascending) and
     /// power per unit of rated (finite, in [0, 1]).
@@ -254,19 +228,12 @@ impl PowerCurve {
                 return Err(CurveError::OutOfRange { index, value: p });
             }
         }
-        Ok(Self {
-            speeds_m_s,
-            power_pu,
-        })
+        Ok(Self { speeds_m_s, power_pu })
     }
 
     /// Validated curve from a manufacturer-style table in kW; each power must
     /// lie in [0, `rated_kw`].
-    pub fn from_kw(
-        speeds_m_s: Vec<f64>,
-        power_kw: Vec<f64>,
-        rated_kw: f64,
-    ) -> Result<Self, CurveError> {
+    pub fn from_kw(speeds_m_s: Vec<f64>, power_kw: Vec<f64>, rated_kw: f64) -> Result<Self, CurveError> {
         if !(rated_kw.is_finite() && rated_kw > 0.0) {
             return Err(CurveError::InvalidRated { value: rated_kw });
         }
@@ -278,18 +245,12 @@ impl PowerCurve {
             }
             pu.push((p / rated_kw).clamp(0.0, 1.0));
         }
-        Ok(Self {
-            speeds_m_s,
-            power_pu: pu,
-        })
+        Ok(Self { speeds_m_s, power_pu: pu })
     }
 
     fn validate(speeds: &[f64], power: &[f64]) -> Result<(), CurveError> {
         if speeds.len() != power.len() {
-            return Err(CurveError::LengthMismatch {
-                speeds: speeds.len(),
-                power: power.len(),
-            });
+            return Err(CurveError::LengthMismatch { speeds: speeds.len(), power: power.len() });
         }
         if speeds.is_empty() {
             return Err(CurveError::Empty);
@@ -364,10 +325,7 @@ impl PowerCurve {
     /// Constant Cp makes output slightly optimistic near cut-in (3 m/s gives
     /// ≈ 0.026 pu for the 6 MW class), where little energy is produced.
     pub fn generic(name: &str) -> Option<Self> {
-        GENERIC_SPECS
-            .iter()
-            .find(|s| s.name == name)
-            .map(GenericSpec::curve)
+        GENERIC_SPECS.iter().find(|s| s.name == name).map(GenericSpec::curve)
     }
 
     /// IEC 61400-12-1 density normalisation for pitch-regulated turbines: the
@@ -380,10 +338,7 @@ impl PowerCurve {
     /// there; at higher density the last power is held out to it. Non-finite
     /// or non-positive densities return the curve unchanged.
     pub fn density_adjusted(&self, rho_kg_m3: f64, rho_ref_kg_m3: f64) -> Self {
-        let valid = rho_kg_m3.is_finite()
-            && rho_ref_kg_m3.is_finite()
-            && rho_kg_m3 > 0.0
-            && rho_ref_kg_m3 > 0.0;
+        let valid = rho_kg_m3.is_finite() && rho_ref_kg_m3.is_finite() && rho_kg_m3 > 0.0 && rho_ref_kg_m3 > 0.0;
         let (Some(&cut_out), true) = (self.speeds_m_s.last(), valid) else {
             return self.clone();
         };
@@ -408,10 +363,7 @@ impl PowerCurve {
             speeds.push(cut_out);
             power.push(at_cut_out.clamp(0.0, 1.0));
         }
-        Self {
-            speeds_m_s: speeds,
-            power_pu: power,
-        }
+        Self { speeds_m_s: speeds, power_pu: power }
     }
 
     /// Multi-turbine (fleet) power curve after Nørgaard & Holttinen (2004):
@@ -428,16 +380,8 @@ impl PowerCurve {
     /// until the smoothed cut-out tail has decayed to zero, clamped to
     /// [0, 1]. Non-positive or non-finite widths return the curve unchanged.
     pub fn smoothed(&self, sigma_fraction: f64, sigma_min_m_s: f64) -> Self {
-        let frac = if sigma_fraction.is_finite() {
-            sigma_fraction.max(0.0)
-        } else {
-            0.0
-        };
-        let smin = if sigma_min_m_s.is_finite() {
-            sigma_min_m_s.max(0.0)
-        } else {
-            0.0
-        };
+        let frac = if sigma_fraction.is_finite() { sigma_fraction.max(0.0) } else { 0.0 };
+        let smin = if sigma_min_m_s.is_finite() { sigma_min_m_s.max(0.0) } else { 0.0 };
         let Some(&last) = self.speeds_m_s.last() else {
             return self.clone();
         };
@@ -460,16 +404,8 @@ impl PowerCurve {
         for i in 0..n_out {
             let v = i as f64 * SMOOTH_STEP_M_S;
             let sigma = (frac * v).max(smin);
-            let p = if sigma > 0.0 {
-                self.gaussian_average(v, sigma)
-            } else {
-                self.power_at(v)
-            };
-            let p = if p < SMOOTH_ZERO_PU {
-                0.0
-            } else {
-                p.clamp(0.0, 1.0)
-            };
+            let p = if sigma > 0.0 { self.gaussian_average(v, sigma) } else { self.power_at(v) };
+            let p = if p < SMOOTH_ZERO_PU { 0.0 } else { p.clamp(0.0, 1.0) };
             speeds.push(v);
             power.push(p);
         }
@@ -478,10 +414,7 @@ impl PowerCurve {
             power.pop();
             speeds.pop();
         }
-        Self {
-            speeds_m_s: speeds,
-            power_pu: power,
-        }
+        Self { speeds_m_s: speeds, power_pu: power }
     }
 
     /// Normalised midpoint quadrature of `P(u)·N(u; v, σ)`.
@@ -518,11 +451,7 @@ impl PowerCurve {
 /// Gives 0.03 for a point, ≈ 0.095 for 900 km² (30 km × 30 km), ≈ 0.17 for
 /// 10 000 km². Non-finite or negative areas are treated as 0.
 pub fn fleet_smoothing_sigma_fraction(area_km2: f64) -> f64 {
-    let area = if area_km2.is_finite() {
-        area_km2.max(0.0)
-    } else {
-        0.0
-    };
+    let area = if area_km2.is_finite() { area_km2.max(0.0) } else { 0.0 };
     let l_km = area.sqrt();
     let decorrelation = 1.0 - (-0.5 * l_km / FLEET_CORRELATION_LENGTH_KM).exp();
     (FLEET_SIGMA_FLOOR * FLEET_SIGMA_FLOOR + FLEET_SPEED_CV * FLEET_SPEED_CV * decorrelation).sqrt()
@@ -556,12 +485,7 @@ impl PowerCurveTable {
                 curve.interp_inside(v)
             })
             .collect();
-        Self {
-            values,
-            inv_step: 1.0 / TABLE_STEP_M_S,
-            v_min: first,
-            v_max: last.min(TABLE_MAX_M_S),
-        }
+        Self { values, inv_step: 1.0 / TABLE_STEP_M_S, v_min: first, v_max: last.min(TABLE_MAX_M_S) }
     }
 
     /// Power (pu) at `v` m/s; 0 outside the curve's support and for NaN.
@@ -688,58 +612,30 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         assert_eq!(PowerCurve::new(vec![], vec![]), Err(CurveError::Empty));
-        assert_eq!(
-            PowerCurve::new(vec![1.0, 2.0], vec![0.5]),
-            Err(CurveError::LengthMismatch {
-                speeds: 2,
-                power: 1
-            })
-        );
+        assert_eq!(PowerCurve::new(vec![1.0, 2.0], vec![0.5]), Err(CurveError::LengthMismatch { speeds: 2, power: 1 }));
         assert_eq!(
             PowerCurve::new(vec![1.0, 3.0, 3.0], vec![0.0, 0.5, 0.6]),
             Err(CurveError::NotAscending { index: 2 })
         );
         assert_eq!(
             PowerCurve::new(vec![1.0, 2.0], vec![0.0, 1.2]),
-            Err(CurveError::OutOfRange {
-                index: 1,
-                value: 1.2
-            })
+            Err(CurveError::OutOfRange { index: 1, value: 1.2 })
         );
         assert_eq!(
             PowerCurve::new(vec![1.0, 2.0], vec![-0.1, 0.2]),
-            Err(CurveError::OutOfRange {
-                index: 0,
-                value: -0.1
-            })
+            Err(CurveError::OutOfRange { index: 0, value: -0.1 })
         );
-        assert_eq!(
-            PowerCurve::new(vec![1.0, f64::NAN], vec![0.0, 0.2]),
-            Err(CurveError::NonFinite { index: 1 })
-        );
+        assert_eq!(PowerCurve::new(vec![1.0, f64::NAN], vec![0.0, 0.2]), Err(CurveError::NonFinite { index: 1 }));
         assert_eq!(
             PowerCurve::new(vec![-1.0, 2.0], vec![0.0, 0.2]),
-            Err(CurveError::NegativeSpeed {
-                index: 0,
-                value: -1.0
-            })
+            Err(CurveError::NegativeSpeed { index: 0, value: -1.0 })
         );
         assert_eq!(
             PowerCurve::from_kw(vec![3.0, 4.0], vec![0.0, 2100.0], 2000.0),
-            Err(CurveError::OutOfRange {
-                index: 1,
-                value: 2100.0
-            })
+            Err(CurveError::OutOfRange { index: 1, value: 2100.0 })
         );
-        assert_eq!(
-            PowerCurve::from_kw(vec![3.0], vec![0.0], 0.0),
-            Err(CurveError::InvalidRated { value: 0.0 })
-        );
-        let msg = CurveError::OutOfRange {
-            index: 4,
-            value: 1.5,
-        }
-        .to_string();
+        assert_eq!(PowerCurve::from_kw(vec![3.0], vec![0.0], 0.0), Err(CurveError::InvalidRated { value: 0.0 }));
+        let msg = CurveError::OutOfRange { index: 4, value: 1.5 }.to_string();
         assert!(msg.contains("index 4") && msg.contains("0 to 1"), "{msg}");
         let msg = CurveError::NotAscending { index: 7 }.to_string();
         assert!(msg.contains("index 7"), "{msg}");
@@ -850,24 +746,15 @@ mod tests {
         for curve in [
             PowerCurve::generic("generic-6mw-class").unwrap(),
             PowerCurve::generic("generic-8mw-lowwind").unwrap(),
-            PowerCurve::generic("generic-4mw-class")
-                .unwrap()
-                .density_adjusted(1.06, RHO_STANDARD_KG_M3),
-            PowerCurve::generic("generic-6mw-class")
-                .unwrap()
-                .smoothed(0.1, 0.5),
+            PowerCurve::generic("generic-4mw-class").unwrap().density_adjusted(1.06, RHO_STANDARD_KG_M3),
+            PowerCurve::generic("generic-6mw-class").unwrap().smoothed(0.1, 0.5),
             PowerCurve::new(vec![3.005, 7.333, 24.999], vec![0.02, 0.5, 1.0]).unwrap(),
         ] {
             let t = PowerCurveTable::new(&curve);
             for i in 0..=45_000 {
                 let v = i as f64 * 0.000_97 - 1.0;
                 let d = (t.power_pu(v) - curve.power_at(v)).abs();
-                assert!(
-                    d < 1e-3,
-                    "v={v} table={} curve={}",
-                    t.power_pu(v),
-                    curve.power_at(v)
-                );
+                assert!(d < 1e-3, "v={v} table={} curve={}", t.power_pu(v), curve.power_at(v));
             }
         }
         let t = PowerCurveTable::new(&simple());

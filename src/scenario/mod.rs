@@ -37,11 +37,7 @@ impl Source {
             path: path.to_path_buf(),
             message: format!("cannot read scenario file: {e}"),
         })?;
-        Ok(Source {
-            name: path.display().to_string(),
-            dir: path.parent().map(Path::to_path_buf),
-            text,
-        })
+        Ok(Source { name: path.display().to_string(), dir: path.parent().map(Path::to_path_buf), text })
     }
 
     pub fn embedded_default() -> Self {
@@ -60,9 +56,8 @@ impl Source {
 /// applied to the TOML document before resolution (used by sweeps).
 pub fn load(source: &Source) -> Result<Model, Error> {
     let raw = parse(source)?;
-    resolve::resolve(&raw, source).map_err(|problems| {
-        Error::Scenario(problems.into_iter().map(|p| locate(source, p)).collect())
-    })
+    resolve::resolve(&raw, source)
+        .map_err(|problems| Error::Scenario(problems.into_iter().map(|p| locate(source, p)).collect()))
 }
 
 /// Parse the TOML into the raw structs, with unknown keys rejected and the
@@ -94,12 +89,7 @@ fn explain_toml_error(msg: &str) -> (String, String) {
     let msg = msg.trim();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
-        let expected: Vec<&str> = tail
-            .split('`')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect();
+        let expected: Vec<&str> = tail.split('`').enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, s)| s).collect();
         let nearest = expected
             .iter()
             .map(|k| (strsim::jaro_winkler(field, k), *k))

@@ -35,12 +35,7 @@ fn idx(k: &str, i: usize) -> P {
 
 impl Ctx {
     fn bad(&mut self, path: P, problem: impl Into<String>, accepted: impl Into<String>) {
-        self.problems.push(PathProblem {
-            path,
-            file: None,
-            problem: problem.into(),
-            accepted: accepted.into(),
-        });
+        self.problems.push(PathProblem { path, file: None, problem: problem.into(), accepted: accepted.into() });
     }
 
     /// A number within [lo, hi] (inclusive), with `default` when absent.
@@ -78,7 +73,11 @@ impl Ctx {
                     let mut p = path.clone();
                     p.push(Seg::Key(year.clone()));
                     let Ok(y) = year.trim().parse::<i32>() else {
-                        self.bad(p, format!("`{year}` is not a year"), "a year such as 2024 as the key, e.g. { 2024 = 1000 }");
+                        self.bad(
+                            p,
+                            format!("`{year}` is not a year"),
+                            "a year such as 2024 as the key, e.g. { 2024 = 1000 }",
+                        );
                         continue;
                     };
                     let x = self.check(p, *x, lo, hi, unit);
@@ -115,7 +114,16 @@ impl Ctx {
         }
     }
 
-    fn array12(&mut self, base: &[Seg], k: &str, v: &Option<Vec<f64>>, default: [f64; 12], lo: f64, hi: f64, unit: &str) -> [f64; 12] {
+    fn array12(
+        &mut self,
+        base: &[Seg],
+        k: &str,
+        v: &Option<Vec<f64>>,
+        default: [f64; 12],
+        lo: f64,
+        hi: f64,
+        unit: &str,
+    ) -> [f64; 12] {
         let Some(v) = v else { return default };
         if v.len() != 12 {
             self.bad(key(base, k), format!("has {} values", v.len()), "exactly 12 values, January to December");
@@ -130,8 +138,17 @@ impl Ctx {
         out
     }
 
-    fn outages(&mut self, base: &[Seg], units: u32, r#for: Option<f64>, mttr: Option<f64>, default_for: f64, default_mttr: f64) -> Outages {
-        let f = self.num(base, "forced_outage_rate_pu", r#for, default_for, 0.0, 0.99, "fraction of time a unit is down");
+    fn outages(
+        &mut self,
+        base: &[Seg],
+        units: u32,
+        r#for: Option<f64>,
+        mttr: Option<f64>,
+        default_for: f64,
+        default_mttr: f64,
+    ) -> Outages {
+        let f =
+            self.num(base, "forced_outage_rate_pu", r#for, default_for, 0.0, 0.99, "fraction of time a unit is down");
         let m = self.num(base, "mttr_h", mttr, default_mttr, 1.0, 1.0e5, "hours");
         Outages::from_for_mttr(units, f, m)
     }
@@ -166,7 +183,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             cx.bad(p.clone(), "is empty", "a non-empty name");
         }
         if let Some(prev) = seen.get(name) {
-            cx.bad(p.clone(), format!("duplicate name `{name}` (also at {})", super::path_string(prev)), "names unique across zones, external grids and assets");
+            cx.bad(
+                p.clone(),
+                format!("duplicate name `{name}` (also at {})", super::path_string(prev)),
+                "names unique across zones, external grids and assets",
+            );
         } else {
             seen.insert(name.to_string(), p);
         }
@@ -195,11 +216,19 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     let mut site_seen: HashMap<&str, usize> = HashMap::new();
     for (i, s) in raw.site.iter().enumerate() {
         if let Some(j) = site_seen.insert(s.name.as_str(), i) {
-            cx.bad(key(&idx("site", i), "name"), format!("duplicate site name `{}` (also at site[{j}])", s.name), "unique site names");
+            cx.bad(
+                key(&idx("site", i), "name"),
+                format!("duplicate site name `{}` (also at site[{j}])", s.name),
+                "unique site names",
+            );
         }
     }
     if raw.zone.is_empty() {
-        cx.bad(vec![Seg::Key("zone".into())], "no zone is defined", "at least one [[zone]] with name, latitude_deg, longitude_deg, utc_offset_h");
+        cx.bad(
+            vec![Seg::Key("zone".into())],
+            "no zone is defined",
+            "at least one [[zone]] with name, latitude_deg, longitude_deg, utc_offset_h",
+        );
     }
 
     // ---- zones
@@ -230,12 +259,27 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             let zero = Scheduled::Constant(0.0);
             ExternalGrid {
                 name: g.name.clone(),
-                max_export_mw: cx.sched(&b, "max_export_mw", g.max_export_mw.as_ref().unwrap_or(&inf), 0.0, f64::INFINITY, "MW"),
-                max_import_mw: cx.sched(&b, "max_import_mw", g.max_import_mw.as_ref().unwrap_or(&zero), 0.0, f64::INFINITY, "MW"),
+                max_export_mw: cx.sched(
+                    &b,
+                    "max_export_mw",
+                    g.max_export_mw.as_ref().unwrap_or(&inf),
+                    0.0,
+                    f64::INFINITY,
+                    "MW",
+                ),
+                max_import_mw: cx.sched(
+                    &b,
+                    "max_import_mw",
+                    g.max_import_mw.as_ref().unwrap_or(&zero),
+                    0.0,
+                    f64::INFINITY,
+                    "MW",
+                ),
             }
         })
         .collect();
-    let node_names: Vec<&str> = zone_names.iter().copied().chain(external_grids.iter().map(|g| g.name.as_str())).collect();
+    let node_names: Vec<&str> =
+        zone_names.iter().copied().chain(external_grids.iter().map(|g| g.name.as_str())).collect();
 
     // ---- calendar
     let utc_offset = zones.first().map_or(0.0, |z| z.utc_offset_h);
@@ -269,7 +313,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let find = |cx: &mut Ctx, k: &str, name: &str| -> Option<usize> {
             let pos = correlation_names.iter().position(|x| x == name);
             if pos.is_none() {
-                cx.bad(key(&b, k), format!("unknown variable `{name}`{}", suggest(name, &correlation_names)), format!("`site.variable` with variable one of wind, cloud, temperature; defined: {}", correlation_names.join(", ")));
+                cx.bad(
+                    key(&b, k),
+                    format!("unknown variable `{name}`{}", suggest(name, &correlation_names)),
+                    format!(
+                        "`site.variable` with variable one of wind, cloud, temperature; defined: {}",
+                        correlation_names.join(", ")
+                    ),
+                );
             }
             pos
         };
@@ -278,7 +329,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let rho = cx.num(&b, "rho", Some(c.rho), 0.0, -1.0, 1.0, "correlation coefficient");
         match (a, bb) {
             (Some(a), Some(bb)) if a == bb => {
-                cx.bad(key(&b, "b"), "a variable's correlation with itself is 1 by definition", "two different variables");
+                cx.bad(
+                    key(&b, "b"),
+                    "a variable's correlation with itself is 1 by definition",
+                    "two different variables",
+                );
                 corr_ok = false;
             }
             (Some(a), Some(bb)) => {
@@ -305,7 +360,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         match zone_names.iter().position(|z| *z == name) {
             Some(i) => i,
             None => {
-                cx.bad(key(base, "zone"), format!("unknown zone `{name}`{}", suggest(name, &zone_names)), format!("one of the [[zone]] names: {}", zone_names.join(", ")));
+                cx.bad(
+                    key(base, "zone"),
+                    format!("unknown zone `{name}`{}", suggest(name, &zone_names)),
+                    format!("one of the [[zone]] names: {}", zone_names.join(", ")),
+                );
                 0
             }
         }
@@ -314,7 +373,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         match site_names.iter().position(|z| *z == name) {
             Some(i) => i,
             None => {
-                cx.bad(key(base, "site"), format!("unknown site `{name}`{}", suggest(name, &site_names)), format!("one of the [[site]] names: {}", site_names.join(", ")));
+                cx.bad(
+                    key(base, "site"),
+                    format!("unknown site `{name}`{}", suggest(name, &site_names)),
+                    format!("one of the [[site]] names: {}", site_names.join(", ")),
+                );
                 0
             }
         }
@@ -336,20 +399,34 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             (None, Some(v), Some(p)) => match PowerCurve::new(v.clone(), p.clone()) {
                 Ok(c) => (c, "custom".to_string()),
                 Err(e) => {
-                    cx.bad(key(&b, "power_curve_pu"), e.to_string(), "ascending speeds (m/s) and per-unit powers in [0, 1] of equal length");
+                    cx.bad(
+                        key(&b, "power_curve_pu"),
+                        e.to_string(),
+                        "ascending speeds (m/s) and per-unit powers in [0, 1] of equal length",
+                    );
                     (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
                 }
             },
             (Some(t), None, None) => match PowerCurve::generic(t) {
                 Some(c) => (c, t.clone()),
                 None => {
-                    cx.bad(key(&b, "turbine"), format!("unknown turbine `{t}`{}", suggest(t, wind::PowerCurve::GENERIC_NAMES)), wind::PowerCurve::GENERIC_NAMES.join(", "));
+                    cx.bad(
+                        key(&b, "turbine"),
+                        format!("unknown turbine `{t}`{}", suggest(t, wind::PowerCurve::GENERIC_NAMES)),
+                        wind::PowerCurve::GENERIC_NAMES.join(", "),
+                    );
                     (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), t.clone())
                 }
             },
-            (None, None, None) => (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "generic-6mw-class".into()),
+            (None, None, None) => {
+                (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "generic-6mw-class".into())
+            }
             _ => {
-                cx.bad(key(&b, "turbine"), "give either `turbine` or both `power_curve_m_s` and `power_curve_pu`", "one turbine name, or a tabulated curve");
+                cx.bad(
+                    key(&b, "turbine"),
+                    "give either `turbine` or both `power_curve_m_s` and `power_curve_pu`",
+                    "one turbine name, or a tabulated curve",
+                );
                 (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
             }
         };
@@ -405,15 +482,71 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             capacity_mwdc,
             capacity_mwac,
             mounting,
-            tilt_deg: cx.num(&b, "tilt_deg", s.tilt_deg, if mounting == Mounting::Fixed { 35.0_f64.min(lat.abs()) } else { 0.0 }, 0.0, 90.0, "degrees from horizontal"),
-            azimuth_deg: cx.num(&b, "azimuth_deg", s.azimuth_deg, if lat >= 0.0 { 180.0 } else { 0.0 }, 0.0, 360.0, "degrees from north, clockwise (180 = south)"),
-            tracker_max_angle_deg: cx.num(&b, "tracker_max_angle_deg", s.tracker_max_angle_deg, 60.0, 0.0, 90.0, "degrees"),
-            ground_coverage_ratio_pu: cx.num(&b, "ground_coverage_ratio_pu", s.ground_coverage_ratio_pu, 0.35, 0.01, 0.99, "fraction"),
-            temperature_coefficient_per_c: cx.num(&b, "temperature_coefficient_per_c", s.temperature_coefficient_per_c, -0.0030, -0.01, 0.0, "fraction per °C"),
+            tilt_deg: cx.num(
+                &b,
+                "tilt_deg",
+                s.tilt_deg,
+                if mounting == Mounting::Fixed { 35.0_f64.min(lat.abs()) } else { 0.0 },
+                0.0,
+                90.0,
+                "degrees from horizontal",
+            ),
+            azimuth_deg: cx.num(
+                &b,
+                "azimuth_deg",
+                s.azimuth_deg,
+                if lat >= 0.0 { 180.0 } else { 0.0 },
+                0.0,
+                360.0,
+                "degrees from north, clockwise (180 = south)",
+            ),
+            tracker_max_angle_deg: cx.num(
+                &b,
+                "tracker_max_angle_deg",
+                s.tracker_max_angle_deg,
+                60.0,
+                0.0,
+                90.0,
+                "degrees",
+            ),
+            ground_coverage_ratio_pu: cx.num(
+                &b,
+                "ground_coverage_ratio_pu",
+                s.ground_coverage_ratio_pu,
+                0.35,
+                0.01,
+                0.99,
+                "fraction",
+            ),
+            temperature_coefficient_per_c: cx.num(
+                &b,
+                "temperature_coefficient_per_c",
+                s.temperature_coefficient_per_c,
+                -0.0030,
+                -0.01,
+                0.0,
+                "fraction per °C",
+            ),
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
-            inverter_efficiency_pu: cx.num(&b, "inverter_efficiency_pu", s.inverter_efficiency_pu, 0.985, 0.5, 1.0, "fraction"),
-            soiling_rate_pu_per_day: cx.num(&b, "soiling_rate_pu_per_day", s.soiling_rate_pu_per_day, 0.0015, 0.0, 0.05, "fraction per day"),
+            inverter_efficiency_pu: cx.num(
+                &b,
+                "inverter_efficiency_pu",
+                s.inverter_efficiency_pu,
+                0.985,
+                0.5,
+                1.0,
+                "fraction",
+            ),
+            soiling_rate_pu_per_day: cx.num(
+                &b,
+                "soiling_rate_pu_per_day",
+                s.soiling_rate_pu_per_day,
+                0.0015,
+                0.0,
+                0.05,
+                "fraction per day",
+            ),
             cleaning_interval_days: match s.cleaning_interval_days {
                 Some(0) => {
                     cx.bad(key(&b, "cleaning_interval_days"), "0 days", "1 to 3650 days");
@@ -422,7 +555,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 Some(d) => d,
                 None => 45,
             },
-            dust_soiling_pu: cx.num(&b, "dust_soiling_pu", s.dust_soiling_pu, 0.10, 0.0, 0.9, "fraction lost after a dust day until the next cleaning"),
+            dust_soiling_pu: cx.num(
+                &b,
+                "dust_soiling_pu",
+                s.dust_soiling_pu,
+                0.10,
+                0.0,
+                0.9,
+                "fraction lost after a dust day until the next cleaning",
+            ),
             degradation_factor_pu,
             outages: cx.outages(&b, units, s.forced_outage_rate_pu, s.mttr_h, 0.01, 48.0),
         });
@@ -442,7 +583,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             zone,
             capacity_mw,
             outages: cx.outages(&b, units.max(1), g.forced_outage_rate_pu, g.mttr_h, 0.05, 50.0),
-            variable_cost_cny_per_mwh: cx.num(&b, "variable_cost_cny_per_mwh", g.variable_cost_cny_per_mwh, 300.0, 0.0, 1.0e6, "CNY/MWh"),
+            variable_cost_cny_per_mwh: cx.num(
+                &b,
+                "variable_cost_cny_per_mwh",
+                g.variable_cost_cny_per_mwh,
+                300.0,
+                0.0,
+                1.0e6,
+                "CNY/MWh",
+            ),
             co2_t_per_mwh: cx.num(&b, "co2_t_per_mwh", g.co2_t_per_mwh, 0.82, 0.0, 2.0, "t CO2 per MWh"),
         });
     }
@@ -463,7 +612,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let soc_min_pu = cx.num(&b, "soc_min_pu", s.soc_min_pu, 0.05, 0.0, 1.0, "fraction of energy_mwh");
         let soc_max_pu = cx.num(&b, "soc_max_pu", s.soc_max_pu, 0.95, 0.0, 1.0, "fraction of energy_mwh");
         if soc_min_pu >= soc_max_pu {
-            cx.bad(key(&b, "soc_min_pu"), format!("soc_min_pu {soc_min_pu} is not below soc_max_pu {soc_max_pu}"), "soc_min_pu < soc_max_pu");
+            cx.bad(
+                key(&b, "soc_min_pu"),
+                format!("soc_min_pu {soc_min_pu} is not below soc_max_pu {soc_max_pu}"),
+                "soc_min_pu < soc_max_pu",
+            );
         }
         let initial_soc_pu = cx.num(&b, "initial_soc_pu", s.initial_soc_pu, 0.5, 0.0, 1.0, "fraction of energy_mwh");
         let units = s.units.unwrap_or(1);
@@ -483,7 +636,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             soc_min_pu,
             soc_max_pu,
             initial_soc_pu: initial_soc_pu.clamp(soc_min_pu, soc_max_pu),
-            self_discharge_pu_per_h: cx.num(&b, "self_discharge_pu_per_h", s.self_discharge_pu_per_h, 0.0, 0.0, 0.5, "fraction of stored energy per hour"),
+            self_discharge_pu_per_h: cx.num(
+                &b,
+                "self_discharge_pu_per_h",
+                s.self_discharge_pu_per_h,
+                0.0,
+                0.0,
+                0.5,
+                "fraction of stored energy per hour",
+            ),
             outages: cx.outages(&b, units.max(1), s.forced_outage_rate_pu, s.mttr_h, 0.02, 24.0),
         });
     }
@@ -504,10 +665,25 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             zone,
             capacity_mw,
             min_load_pu: cx.num(&b, "min_load_pu", e.min_load_pu, 0.25, 0.0, 1.0, "fraction of available capacity"),
-            consumption_kwh_per_kg: cx.num(&b, "consumption_kwh_per_kg", e.consumption_kwh_per_kg, 53.0, 39.4, 200.0, "kWh per kg H2 (39.4 is the higher heating value)"),
+            consumption_kwh_per_kg: cx.num(
+                &b,
+                "consumption_kwh_per_kg",
+                e.consumption_kwh_per_kg,
+                53.0,
+                39.4,
+                200.0,
+                "kWh per kg H2 (39.4 is the higher heating value)",
+            ),
             store_kg: cx.sched(&b, "store_kg", e.store_kg.as_ref().unwrap_or(&zero), 0.0, 1.0e12, "kg"),
             initial_store_pu: cx.num(&b, "initial_store_pu", e.initial_store_pu, 0.5, 0.0, 1.0, "fraction of store_kg"),
-            offtake_kg_per_h: cx.sched(&b, "offtake_kg_per_h", e.offtake_kg_per_h.as_ref().unwrap_or(&zero), 0.0, 1.0e9, "kg/h"),
+            offtake_kg_per_h: cx.sched(
+                &b,
+                "offtake_kg_per_h",
+                e.offtake_kg_per_h.as_ref().unwrap_or(&zero),
+                0.0,
+                1.0e9,
+                "kg/h",
+            ),
             outages: cx.outages(&b, units.max(1), e.forced_outage_rate_pu, e.mttr_h, 0.03, 72.0),
         });
     }
@@ -523,7 +699,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 let hourly = match &l.hourly_factor {
                     None => [1.0; 24],
                     Some(v) if v.len() != 24 => {
-                        cx.bad(key(&b, "hourly_factor"), format!("has {} values", v.len()), "exactly 24 values, hour 0 to 23");
+                        cx.bad(
+                            key(&b, "hourly_factor"),
+                            format!("has {} values", v.len()),
+                            "exactly 24 values, hour 0 to 23",
+                        );
                         [1.0; 24]
                     }
                     Some(v) => {
@@ -542,7 +722,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
             (None, Some(file)) => {
                 if l.monthly_factor.is_some() || l.hourly_factor.is_some() {
-                    cx.bad(key(&b, "csv"), "factors cannot be combined with a CSV series", "either `mw` (with optional factors) or `csv`");
+                    cx.bad(
+                        key(&b, "csv"),
+                        "factors cannot be combined with a CSV series",
+                        "either `mw` (with optional factors) or `csv`",
+                    );
                 }
                 let column = l.csv_column.clone().unwrap_or_else(|| "mw".into());
                 match read_series(source, file, &column, hours) {
@@ -555,7 +739,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 }
             }
             _ => {
-                cx.bad(key(&b, "mw"), "give exactly one of `mw` or `csv`", "`mw = 80` (MW, optionally with monthly_factor / hourly_factor) or `csv = \"load.csv\"`");
+                cx.bad(
+                    key(&b, "mw"),
+                    "give exactly one of `mw` or `csv`",
+                    "`mw = 80` (MW, optionally with monthly_factor / hourly_factor) or `csv = \"load.csv\"`",
+                );
                 vec![0.0; hours]
             }
         };
@@ -570,7 +758,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             match node_names.iter().position(|z| *z == name) {
                 Some(i) => i,
                 None => {
-                    cx.bad(key(&b, k), format!("unknown zone or external grid `{name}`{}", suggest(name, &node_names)), format!("one of: {}", node_names.join(", ")));
+                    cx.bad(
+                        key(&b, k),
+                        format!("unknown zone or external grid `{name}`{}", suggest(name, &node_names)),
+                        format!("one of: {}", node_names.join(", ")),
+                    );
                     0
                 }
             }
@@ -593,7 +785,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             None => (0..=circuits).map(|k| k as f64 * circuit_mw).collect(),
             Some(v) => {
                 if v.len() != circuits as usize + 1 {
-                    cx.bad(key(&b, "capacity_by_circuits_up_mw"), format!("has {} values for {circuits} circuits in {year}", v.len()), format!("{} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1));
+                    cx.bad(
+                        key(&b, "capacity_by_circuits_up_mw"),
+                        format!("has {} values for {circuits} circuits in {year}", v.len()),
+                        format!("{} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1),
+                    );
                     (0..=circuits).map(|k| k as f64 * circuit_mw).collect()
                 } else {
                     for (k, x) in v.iter().enumerate() {
@@ -602,7 +798,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                         cx.check(p, *x, 0.0, 1.0e6, "MW");
                     }
                     if v.windows(2).any(|w| w[1] < w[0]) {
-                        cx.bad(key(&b, "capacity_by_circuits_up_mw"), "decreases as circuits come back", "non-decreasing values");
+                        cx.bad(
+                            key(&b, "capacity_by_circuits_up_mw"),
+                            "decreases as circuits come back",
+                            "non-decreasing values",
+                        );
                     }
                     v.clone()
                 }
@@ -612,7 +812,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let mttr = cx.num(&b, "mttr_h", l.mttr_h, 12.0, 1.0, 1.0e5, "hours");
         let outages = match (l.forced_outage_rate_pu, l.outages_per_100km_year) {
             (Some(_), Some(_)) => {
-                cx.bad(key(&b, "outages_per_100km_year"), "give either forced_outage_rate_pu or outages_per_100km_year", "one of the two");
+                cx.bad(
+                    key(&b, "outages_per_100km_year"),
+                    "give either forced_outage_rate_pu or outages_per_100km_year",
+                    "one of the two",
+                );
                 Outages::none(circuits)
             }
             (Some(f), None) => {
@@ -650,7 +854,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 match SurplusUse::parse(s) {
                     Some(u) if out.contains(&u) => cx.bad(p, format!("`{s}` listed twice"), "each use once"),
                     Some(u) => out.push(u),
-                    None => cx.bad(p, format!("unknown use `{s}`{}", suggest(s, &SurplusUse::NAMES)), SurplusUse::NAMES.join(", ")),
+                    None => cx.bad(
+                        p,
+                        format!("unknown use `{s}`{}", suggest(s, &SurplusUse::NAMES)),
+                        SurplusUse::NAMES.join(", "),
+                    ),
                 }
             }
             out
@@ -659,9 +867,25 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     let epath = vec![Seg::Key("emissions".into())];
     let emissions = Emissions {
         // Northwest China grid factor 2022 (MEE), DOMAIN.md.
-        grid_co2_t_per_mwh: cx.num(&epath, "grid_co2_t_per_mwh", raw.emissions.grid_co2_t_per_mwh, 0.5857, 0.0, 2.0, "t CO2 per MWh"),
+        grid_co2_t_per_mwh: cx.num(
+            &epath,
+            "grid_co2_t_per_mwh",
+            raw.emissions.grid_co2_t_per_mwh,
+            0.5857,
+            0.0,
+            2.0,
+            "t CO2 per MWh",
+        ),
         // 300 gce/kWh of thermal supply, DOMAIN.md.
-        coal_tce_per_mwh: cx.num(&epath, "coal_tce_per_mwh", raw.emissions.coal_tce_per_mwh, 0.300, 0.0, 1.0, "t standard coal per MWh"),
+        coal_tce_per_mwh: cx.num(
+            &epath,
+            "coal_tce_per_mwh",
+            raw.emissions.coal_tce_per_mwh,
+            0.300,
+            0.0,
+            1.0,
+            "t standard coal per MWh",
+        ),
     };
     let rpath = vec![Seg::Key("run".into())];
     let default_samples = raw.run.samples.unwrap_or(1000);
@@ -705,7 +929,15 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
     let b = idx("site", i);
     // Defaults: Luanjingtan values from DOMAIN.md where it gives them;
     // marked "assumption" in `reference` otherwise.
-    let mut monthly = cx.array12(&b, "wind_monthly_factor", &s.wind_monthly_factor, [0.96, 1.0, 1.12, 1.2, 1.12, 1.0, 0.88, 0.84, 0.9, 0.96, 1.02, 1.0], 0.05, 5.0, "multiplier of the mean speed");
+    let mut monthly = cx.array12(
+        &b,
+        "wind_monthly_factor",
+        &s.wind_monthly_factor,
+        [0.96, 1.0, 1.12, 1.2, 1.12, 1.0, 0.88, 0.84, 0.9, 0.96, 1.02, 1.0],
+        0.05,
+        5.0,
+        "multiplier of the mean speed",
+    );
     let mean: f64 = monthly.iter().sum::<f64>() / 12.0;
     for m in monthly.iter_mut() {
         *m /= mean; // normalised so that wind_mean_m_s is the annual mean
@@ -732,23 +964,135 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
         wind_height_m: cx.num(&b, "wind_height_m", s.wind_height_m, 100.0, 2.0, 300.0, "m"),
         wind_weibull_k: cx.num(&b, "wind_weibull_k", s.wind_weibull_k, 2.0, 1.0, 5.0, "Weibull shape"),
         wind_monthly_factor: monthly,
-        wind_diurnal_amplitude_pu: cx.num(&b, "wind_diurnal_amplitude_pu", s.wind_diurnal_amplitude_pu, 0.08, 0.0, 0.5, "fraction of the mean"),
-        wind_diurnal_peak_hour: cx.num(&b, "wind_diurnal_peak_hour", s.wind_diurnal_peak_hour, 2.0, 0.0, 24.0, "local hour"),
-        wind_hourly_persistence: cx.num(&b, "wind_hourly_persistence", s.wind_hourly_persistence, 0.95, 0.0, 0.999, "lag-1 autocorrelation"),
+        wind_diurnal_amplitude_pu: cx.num(
+            &b,
+            "wind_diurnal_amplitude_pu",
+            s.wind_diurnal_amplitude_pu,
+            0.08,
+            0.0,
+            0.5,
+            "fraction of the mean",
+        ),
+        wind_diurnal_peak_hour: cx.num(
+            &b,
+            "wind_diurnal_peak_hour",
+            s.wind_diurnal_peak_hour,
+            2.0,
+            0.0,
+            24.0,
+            "local hour",
+        ),
+        wind_hourly_persistence: cx.num(
+            &b,
+            "wind_hourly_persistence",
+            s.wind_hourly_persistence,
+            0.95,
+            0.0,
+            0.999,
+            "lag-1 autocorrelation",
+        ),
         roughness_length_m: cx.num(&b, "roughness_length_m", s.roughness_length_m, 0.03, 0.0001, 2.0, "m"),
-        clear_sky_index_monthly: cx.array12(&b, "clear_sky_index_monthly", &s.clear_sky_index_monthly, [0.80, 0.78, 0.74, 0.73, 0.73, 0.72, 0.68, 0.68, 0.70, 0.76, 0.80, 0.81], 0.05, 0.99, "mean clear-sky index"),
-        clear_sky_index_spread: cx.num(&b, "clear_sky_index_spread", s.clear_sky_index_spread, 1.4, 0.05, 5.0, "logit-scale standard deviation"),
-        clear_sky_index_daily_share: cx.num(&b, "clear_sky_index_daily_share", s.clear_sky_index_daily_share, 0.7, 0.0, 1.0, "share of variance from day-level cloudiness"),
-        clear_sky_index_daily_persistence: cx.num(&b, "clear_sky_index_daily_persistence", s.clear_sky_index_daily_persistence, 0.45, 0.0, 0.99, "day-to-day autocorrelation"),
-        clear_sky_index_hourly_persistence: cx.num(&b, "clear_sky_index_hourly_persistence", s.clear_sky_index_hourly_persistence, 0.8, 0.0, 0.99, "hour-to-hour autocorrelation"),
-        linke_turbidity_monthly: cx.array12(&b, "linke_turbidity_monthly", &s.linke_turbidity_monthly, crate::solar::clearsky::LINKE_TURBIDITY_DEFAULT_MONTHLY, 1.0, 10.0, "Linke turbidity"),
+        clear_sky_index_monthly: cx.array12(
+            &b,
+            "clear_sky_index_monthly",
+            &s.clear_sky_index_monthly,
+            [0.80, 0.78, 0.74, 0.73, 0.73, 0.72, 0.68, 0.68, 0.70, 0.76, 0.80, 0.81],
+            0.05,
+            0.99,
+            "mean clear-sky index",
+        ),
+        clear_sky_index_spread: cx.num(
+            &b,
+            "clear_sky_index_spread",
+            s.clear_sky_index_spread,
+            1.4,
+            0.05,
+            5.0,
+            "logit-scale standard deviation",
+        ),
+        clear_sky_index_daily_share: cx.num(
+            &b,
+            "clear_sky_index_daily_share",
+            s.clear_sky_index_daily_share,
+            0.7,
+            0.0,
+            1.0,
+            "share of variance from day-level cloudiness",
+        ),
+        clear_sky_index_daily_persistence: cx.num(
+            &b,
+            "clear_sky_index_daily_persistence",
+            s.clear_sky_index_daily_persistence,
+            0.45,
+            0.0,
+            0.99,
+            "day-to-day autocorrelation",
+        ),
+        clear_sky_index_hourly_persistence: cx.num(
+            &b,
+            "clear_sky_index_hourly_persistence",
+            s.clear_sky_index_hourly_persistence,
+            0.8,
+            0.0,
+            0.99,
+            "hour-to-hour autocorrelation",
+        ),
+        linke_turbidity_monthly: cx.array12(
+            &b,
+            "linke_turbidity_monthly",
+            &s.linke_turbidity_monthly,
+            crate::solar::clearsky::LINKE_TURBIDITY_DEFAULT_MONTHLY,
+            1.0,
+            10.0,
+            "Linke turbidity",
+        ),
         dust_days_per_year: cx.num(&b, "dust_days_per_year", s.dust_days_per_year, 10.0, 0.0, 200.0, "days per year"),
         dust_months,
-        dust_irradiance_factor_pu: cx.num(&b, "dust_irradiance_factor_pu", s.dust_irradiance_factor_pu, 0.65, 0.0, 1.0, "multiplier of GHI on a dust day"),
-        temperature_monthly_c: cx.array12(&b, "temperature_monthly_c", &s.temperature_monthly_c, [-7.0, -3.0, 4.0, 11.0, 17.0, 21.0, 23.0, 21.0, 16.0, 9.0, 1.0, -5.0], -60.0, 50.0, "°C"),
-        temperature_diurnal_amplitude_c: cx.num(&b, "temperature_diurnal_amplitude_c", s.temperature_diurnal_amplitude_c, 6.5, 0.0, 30.0, "°C"),
-        temperature_anomaly_sd_c: cx.num(&b, "temperature_anomaly_sd_c", s.temperature_anomaly_sd_c, 3.0, 0.0, 20.0, "°C"),
-        temperature_hourly_persistence: cx.num(&b, "temperature_hourly_persistence", s.temperature_hourly_persistence, 0.97, 0.0, 0.9999, "lag-1 autocorrelation"),
+        dust_irradiance_factor_pu: cx.num(
+            &b,
+            "dust_irradiance_factor_pu",
+            s.dust_irradiance_factor_pu,
+            0.65,
+            0.0,
+            1.0,
+            "multiplier of GHI on a dust day",
+        ),
+        temperature_monthly_c: cx.array12(
+            &b,
+            "temperature_monthly_c",
+            &s.temperature_monthly_c,
+            [-7.0, -3.0, 4.0, 11.0, 17.0, 21.0, 23.0, 21.0, 16.0, 9.0, 1.0, -5.0],
+            -60.0,
+            50.0,
+            "°C",
+        ),
+        temperature_diurnal_amplitude_c: cx.num(
+            &b,
+            "temperature_diurnal_amplitude_c",
+            s.temperature_diurnal_amplitude_c,
+            6.5,
+            0.0,
+            30.0,
+            "°C",
+        ),
+        temperature_anomaly_sd_c: cx.num(
+            &b,
+            "temperature_anomaly_sd_c",
+            s.temperature_anomaly_sd_c,
+            3.0,
+            0.0,
+            20.0,
+            "°C",
+        ),
+        temperature_hourly_persistence: cx.num(
+            &b,
+            "temperature_hourly_persistence",
+            s.temperature_hourly_persistence,
+            0.97,
+            0.0,
+            0.9999,
+            "lag-1 autocorrelation",
+        ),
         albedo_pu: cx.num(&b, "albedo_pu", s.albedo_pu, 0.25, 0.0, 1.0, "fraction"),
     }
 }
@@ -845,21 +1189,32 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize) -> Resul
         .map_err(|e| fail(None, format!("cannot read: {e}"), "a readable CSV file with a header row"))?;
     let headers = rdr.headers().map_err(|e| fail(Some(1), format!("bad header: {e}"), "a header row"))?.clone();
     let col = headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
-        fail(Some(1), format!("no column `{column}`{}", suggest(column, &headers.iter().collect::<Vec<_>>())), &format!("one of: {}", headers.iter().collect::<Vec<_>>().join(", ")))
+        fail(
+            Some(1),
+            format!("no column `{column}`{}", suggest(column, &headers.iter().collect::<Vec<_>>())),
+            &format!("one of: {}", headers.iter().collect::<Vec<_>>().join(", ")),
+        )
     })?;
     let mut out = Vec::with_capacity(hours);
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| fail(Some(line), format!("malformed row: {e}"), "rows with as many fields as the header"))?;
+        let rec =
+            rec.map_err(|e| fail(Some(line), format!("malformed row: {e}"), "rows with as many fields as the header"))?;
         let cell = rec.get(col).unwrap_or("").trim();
-        let x: f64 = cell.parse().map_err(|_| fail(Some(line), format!("`{cell}` in column `{column}` is not a number"), "a number in MW"))?;
+        let x: f64 = cell.parse().map_err(|_| {
+            fail(Some(line), format!("`{cell}` in column `{column}` is not a number"), "a number in MW")
+        })?;
         if !x.is_finite() || x < 0.0 {
             return Err(fail(Some(line), format!("{x} in column `{column}`"), "a finite number ≥ 0 (MW)"));
         }
         out.push(x);
     }
     if out.len() != hours {
-        return Err(fail(Some(out.len() + 1), format!("has {} data rows", out.len()), &format!("exactly {hours} hourly rows for the study horizon")));
+        return Err(fail(
+            Some(out.len() + 1),
+            format!("has {} data rows", out.len()),
+            &format!("exactly {hours} hourly rows for the study horizon"),
+        ));
     }
     let _ = BTreeMap::<(), ()>::new();
     Ok(out)

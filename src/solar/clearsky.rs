@@ -138,11 +138,7 @@ pub fn ineichen_perez(
     let bnci_2 = ghi * ratio.clamp(0.0, 1e20);
     let dni = bnci.min(bnci_2);
     let dhi = ghi - dni * cos_z;
-    ClearSky {
-        ghi: finite_or_zero(ghi),
-        dni: finite_or_zero(dni),
-        dhi: finite_or_zero(dhi),
-    }
+    ClearSky { ghi: finite_or_zero(ghi), dni: finite_or_zero(dni), dhi: finite_or_zero(dhi) }
 }
 
 /// Haurwitz (1945) clear-sky GHI: 1098·cos z·exp(−0.059/cos z) W/m²
@@ -150,11 +146,7 @@ pub fn ineichen_perez(
 /// zenith is ≥ 90°.
 pub fn haurwitz(apparent_zenith_deg: f64) -> f64 {
     let c = apparent_zenith_deg.to_radians().cos();
-    if c > 0.0 {
-        1098.0 * c * (-0.059 / c).exp()
-    } else {
-        0.0
-    }
+    if c > 0.0 { 1098.0 * c * (-0.059 / c).exp() } else { 0.0 }
 }
 
 /// Monthly Linke turbidity (Jan..Dec) used when a scenario gives none.
@@ -167,9 +159,8 @@ pub fn haurwitz(apparent_zenith_deg: f64) -> f64 {
 /// dry continental high site. Values are the site's own (not sea-level
 /// normalised). Replace with site data where available: e.g. Denver (39.74 N)
 /// reads 2.6–4.2 and Phoenix 2.3–3.7 in the same table.
-pub const LINKE_TURBIDITY_DEFAULT_MONTHLY: [f64; 12] = [
-    1.6, 2.0, 2.25, 2.7, 2.65, 2.75, 2.85, 2.4, 2.2, 1.75, 1.65, 1.6,
-];
+pub const LINKE_TURBIDITY_DEFAULT_MONTHLY: [f64; 12] =
+    [1.6, 2.0, 2.25, 2.7, 2.65, 2.75, 2.85, 2.4, 2.2, 1.75, 1.65, 1.6];
 
 #[cfg(test)]
 mod tests {
@@ -221,12 +212,7 @@ mod tests {
     #[test]
     fn pressure_matches_pvlib() {
         // pvlib 0.16.1 atmosphere.alt2pres(h) / 100.
-        for &(h, want) in &[
-            (0.0, 1013.249987),
-            (1300.0, 866.521753),
-            (3000.0, 701.089882),
-            (-100.0, 1025.32073),
-        ] {
+        for &(h, want) in &[(0.0, 1013.249987), (1300.0, 866.521753), (3000.0, 701.089882), (-100.0, 1025.32073)] {
             let got = pressure_from_elevation_hpa(h);
             assert!(close(got, want, 1e-5), "h {h}: {got} vs {want}");
         }
@@ -263,43 +249,26 @@ mod tests {
         let cs = ineichen_perez(50.0, am, 3.0, 1300.0, 1330.0);
         // Same as the pvlib row above to the pressure difference (870 vs 866.5 hPa).
         assert!(close(cs.ghi, 662.96, 1.0), "{cs:?}");
-        assert!(close(
-            cs.ghi,
-            cs.dhi + cs.dni * 50f64.to_radians().cos(),
-            1e-9
-        ));
+        assert!(close(cs.ghi, cs.dhi + cs.dni * 50f64.to_radians().cos(), 1e-9));
         // Night and garbage inputs give zeros, never NaN.
-        assert_eq!(
-            ineichen_perez(90.0, 38.0, 3.0, 0.0, 1366.0),
-            ClearSky::default()
-        );
-        assert_eq!(
-            ineichen_perez(120.0, f64::INFINITY, 3.0, 0.0, 1366.0),
-            ClearSky::default()
-        );
+        assert_eq!(ineichen_perez(90.0, 38.0, 3.0, 0.0, 1366.0), ClearSky::default());
+        assert_eq!(ineichen_perez(120.0, f64::INFINITY, 3.0, 0.0, 1366.0), ClearSky::default());
         for &(z, am, tl, h, de) in &[
             (10.0, 0.0, 1.0, -1.0e9, 1.0e300),
             (89.999, 1.0e300, -1.0e300, 1.0e9, 1366.0),
             (-10.0, 1.0, 0.0, 0.0, -5.0),
         ] {
             let cs = ineichen_perez(z, am, tl, h, de);
-            assert!(
-                cs.ghi.is_finite() && cs.dni.is_finite() && cs.dhi.is_finite(),
-                "{cs:?}"
-            );
+            assert!(cs.ghi.is_finite() && cs.dni.is_finite() && cs.dhi.is_finite(), "{cs:?}");
         }
     }
 
     #[test]
     fn haurwitz_matches_pvlib() {
         // pvlib 0.16.1 clearsky.haurwitz(pd.Series(z)).
-        for &(z, want) in &[
-            (0.0, 1035.092033),
-            (30.0, 888.271335),
-            (60.0, 487.894133),
-            (85.0, 48.629869),
-            (89.5, 0.011096),
-        ] {
+        for &(z, want) in
+            &[(0.0, 1035.092033), (30.0, 888.271335), (60.0, 487.894133), (85.0, 48.629869), (89.5, 0.011096)]
+        {
             assert!(close(haurwitz(z), want, 1e-5), "z {z}: {}", haurwitz(z));
         }
         assert_eq!(haurwitz(90.0), 0.0);

@@ -40,11 +40,7 @@ pub fn erbs(ghi: f64, zenith_deg: f64, dni_extra: f64) -> (f64, f64, f64) {
 
     let cos_z = zenith_deg.to_radians().cos();
     let i0h = dni_extra * cos_z.max(MIN_COS_ZENITH);
-    let kt = if i0h > 0.0 {
-        (ghi / i0h).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let kt = if i0h > 0.0 { (ghi / i0h).clamp(0.0, 1.0) } else { 0.0 };
     let df = if kt <= 0.22 {
         1.0 - 0.09 * kt
     } else if kt <= 0.8 {
@@ -117,32 +113,18 @@ pub fn poa(
     /// pvlib haydavies floor on cos(zenith) (≈ cos 89°), GH 432.
     const MIN_COS_ZENITH_HD: f64 = 0.01745;
     let sun_up = solar_zenith_deg.abs() < 90.0;
-    let cos_aoi = aoi_projection(
-        surface_tilt_deg,
-        surface_azimuth_deg,
-        solar_zenith_deg,
-        solar_azimuth_deg,
-    );
-    let direct = if sun_up {
-        (dni * cos_aoi).max(0.0)
-    } else {
-        0.0
-    };
+    let cos_aoi = aoi_projection(surface_tilt_deg, surface_azimuth_deg, solar_zenith_deg, solar_azimuth_deg);
+    let direct = if sun_up { (dni * cos_aoi).max(0.0) } else { 0.0 };
     let cos_tilt = surface_tilt_deg.to_radians().cos();
     let sky_view = 0.5 * (1.0 + cos_tilt);
     let ground_view = 0.5 * (1.0 - cos_tilt);
     let sky_diffuse = match model {
         SkyModel::Isotropic => dhi * sky_view,
         SkyModel::HayDavies => {
-            let ai = if dni_extra > 0.0 {
-                dni / dni_extra
-            } else {
-                0.0
-            };
+            let ai = if dni_extra > 0.0 { dni / dni_extra } else { 0.0 };
             let iso = (dhi * (1.0 - ai) * sky_view).max(0.0);
             let circ = if sun_up {
-                let rb =
-                    cos_aoi.max(0.0) / solar_zenith_deg.to_radians().cos().max(MIN_COS_ZENITH_HD);
+                let rb = cos_aoi.max(0.0) / solar_zenith_deg.to_radians().cos().max(MIN_COS_ZENITH_HD);
                 (dhi * ai * rb).max(0.0)
             } else {
                 0.0
@@ -153,12 +135,7 @@ pub fn poa(
     let ground_diffuse = ghi * albedo * ground_view;
     let f = |x: f64| if x.is_finite() { x } else { 0.0 };
     let (direct, sky_diffuse, ground_diffuse) = (f(direct), f(sky_diffuse), f(ground_diffuse));
-    Poa {
-        global: f(direct + sky_diffuse + ground_diffuse),
-        direct,
-        sky_diffuse,
-        ground_diffuse,
-    }
+    Poa { global: f(direct + sky_diffuse + ground_diffuse), direct, sky_diffuse, ground_diffuse }
 }
 
 /// ASHRAE incidence-angle modifier 1 − b0·(1/cos θ − 1), floored at 0 and 0
@@ -234,16 +211,9 @@ mod tests {
         assert_eq!(erbs(-3.0, 40.0, 1366.0), (0.0, -3.0, 0.0));
         // Clipped kt: GHI above extraterrestrial.
         assert_eq!(erbs(2000.0, 10.0, 1366.0).2, 1.0);
-        for &(g, z, e) in &[
-            (500.0, 90.0, 0.0),
-            (500.0, -90.0, 1366.0),
-            (1e300, 0.0, 1e-300),
-        ] {
+        for &(g, z, e) in &[(500.0, 90.0, 0.0), (500.0, -90.0, 1366.0), (1e300, 0.0, 1e-300)] {
             let (a, b, c) = erbs(g, z, e);
-            assert!(
-                a.is_finite() && b.is_finite() && c.is_finite(),
-                "{g} {z} {e}"
-            );
+            assert!(a.is_finite() && b.is_finite() && c.is_finite(), "{g} {z} {e}");
         }
     }
 
@@ -267,29 +237,13 @@ mod tests {
             (60.0, 180.0, 25.0, 180.0, 900.0, 950.0, 140.0, 1321.0, 0.2, true, 904.409905, 737.236840, 119.673065, 47.5),
         ];
         for &(t, sa, z, a, dni, ghi, dhi, de, alb, hd, g, d, s, gr) in &cases {
-            let m = if hd {
-                SkyModel::HayDavies
-            } else {
-                SkyModel::Isotropic
-            };
+            let m = if hd { SkyModel::HayDavies } else { SkyModel::Isotropic };
             let p = poa(m, t, sa, z, a, dni, ghi, dhi, de, alb);
             let tag = format!("{t} {sa} {z} {a} {m:?}");
-            assert!(
-                (p.global - g).abs() < 1e-4,
-                "{tag}: global {} vs {g}",
-                p.global
-            );
+            assert!((p.global - g).abs() < 1e-4, "{tag}: global {} vs {g}", p.global);
             assert!((p.direct - d).abs() < 1e-4, "{tag}: direct {}", p.direct);
-            assert!(
-                (p.sky_diffuse - s).abs() < 1e-4,
-                "{tag}: sky {}",
-                p.sky_diffuse
-            );
-            assert!(
-                (p.ground_diffuse - gr).abs() < 1e-4,
-                "{tag}: ground {}",
-                p.ground_diffuse
-            );
+            assert!((p.sky_diffuse - s).abs() < 1e-4, "{tag}: sky {}", p.sky_diffuse);
+            assert!((p.ground_diffuse - gr).abs() < 1e-4, "{tag}: ground {}", p.ground_diffuse);
         }
     }
 
@@ -298,9 +252,7 @@ mod tests {
         for m in [SkyModel::Isotropic, SkyModel::HayDavies] {
             let p = poa(m, 30.0, 180.0, 100.0, 300.0, 500.0, 0.0, 0.0, 1366.0, 0.2);
             assert_eq!(p, Poa::default());
-            let p = poa(
-                m, 1e300, -1e300, 1e300, 0.0, 1e308, 1e308, 1e308, 0.0, 1e308,
-            );
+            let p = poa(m, 1e300, -1e300, 1e300, 0.0, 1e308, 1e308, 1e308, 0.0, 1e308);
             assert!(p.global.is_finite() && p.sky_diffuse.is_finite());
         }
     }

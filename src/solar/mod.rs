@@ -81,13 +81,7 @@ mod tests {
         assert!((am - 1.130255285).abs() < 1e-8);
         let i0 = extraterrestrial_normal_w_m2(173);
         assert!((i0 - 1321.458422975).abs() < 1e-6);
-        let cs = ineichen_perez(
-            sp.zenith_deg,
-            am,
-            LINKE_TURBIDITY_DEFAULT_MONTHLY[5],
-            1300.0,
-            i0,
-        );
+        let cs = ineichen_perez(sp.zenith_deg, am, LINKE_TURBIDITY_DEFAULT_MONTHLY[5], 1300.0, i0);
         assert!((cs.ghi - 804.124315787).abs() < 1e-4, "{cs:?}");
         assert!((cs.dni - 946.444191011).abs() < 1e-4, "{cs:?}");
         assert!((cs.dhi - 88.687288574).abs() < 1e-4, "{cs:?}");
@@ -141,22 +135,13 @@ mod tests {
                 0.2,
             );
             let tc = cell_temperature_pvsyst(p.global, 10.0, 2.0, 29.0, 0.0, 0.1, 0.9);
-            for v in [
-                cs.ghi, cs.dni, cs.dhi, dni, dhi, kt, p.global, tc, tr.aoi_deg,
-            ] {
+            for v in [cs.ghi, cs.dni, cs.dhi, dni, dhi, kt, p.global, tc, tr.aoi_deg] {
                 assert!(v.is_finite(), "hour {h}");
             }
-            assert!(
-                cs.ghi >= 0.0 && cs.dni >= 0.0 && cs.dhi >= 0.0,
-                "hour {h}: {cs:?}"
-            );
+            assert!(cs.ghi >= 0.0 && cs.dni >= 0.0 && cs.dhi >= 0.0, "hour {h}: {cs:?}");
             assert!(cs.dni <= i0 && p.global <= 1.5 * i0, "hour {h}");
             if sp.zenith_deg >= 90.0 {
-                assert_eq!(
-                    (cs.ghi, p.global, tr.rotation_deg),
-                    (0.0, 0.0, 0.0),
-                    "hour {h}"
-                );
+                assert_eq!((cs.ghi, p.global, tr.rotation_deg), (0.0, 0.0, 0.0), "hour {h}");
             }
         }
     }

@@ -141,9 +141,7 @@ pub fn solar_position(input: &SpaInput) -> SolarPosition {
     // §3.5 True obliquity of the ecliptic (Eqs. 24–25).
     let u = jme / 10.0;
     // Coefficients of Eq. 24, arcseconds.
-    const EPS0: [f64; 11] = [
-        84_381.448, -4_680.93, -1.55, 1_999.25, -51.38, -249.67, -39.05, 7.12, 27.87, 5.79, 2.45,
-    ];
+    const EPS0: [f64; 11] = [84_381.448, -4_680.93, -1.55, 1_999.25, -51.38, -249.67, -39.05, 7.12, 27.87, 5.79, 2.45];
     let eps0 = EPS0.iter().rev().fold(0.0, |acc, c| acc * u + c);
     let eps = eps0 / 3600.0 + deps;
 
@@ -155,8 +153,7 @@ pub fn solar_position(input: &SpaInput) -> SolarPosition {
 
     // §3.8 Apparent sidereal time at Greenwich (Eqs. 28–30).
     let nu0 = wrap360(
-        280.460_618_37 + 360.985_647_366_29 * jd_minus_j2000 + 0.000_387_933 * jc * jc
-            - jc * jc * jc / 38_710_000.0,
+        280.460_618_37 + 360.985_647_366_29 * jd_minus_j2000 + 0.000_387_933 * jc * jc - jc * jc * jc / 38_710_000.0,
     );
     let (sin_eps, cos_eps) = (eps * deg).sin_cos();
     let nu = nu0 + dpsi * cos_eps;
@@ -164,15 +161,8 @@ pub fn solar_position(input: &SpaInput) -> SolarPosition {
     // §3.9–3.10 Geocentric right ascension and declination (Eqs. 31–32).
     let (sin_lam, cos_lam) = (lambda * deg).sin_cos();
     let (sin_beta, cos_beta) = (beta * deg).sin_cos();
-    let alpha = wrap360(
-        (sin_lam * cos_eps - (beta * deg).tan() * sin_eps)
-            .atan2(cos_lam)
-            .to_degrees(),
-    );
-    let delta = (sin_beta * cos_eps + cos_beta * sin_eps * sin_lam)
-        .clamp(-1.0, 1.0)
-        .asin()
-        .to_degrees();
+    let alpha = wrap360((sin_lam * cos_eps - (beta * deg).tan() * sin_eps).atan2(cos_lam).to_degrees());
+    let delta = (sin_beta * cos_eps + cos_beta * sin_eps * sin_lam).clamp(-1.0, 1.0).asin().to_degrees();
 
     // §3.11 Observer local hour angle (Eq. 33).
     let h = wrap360(nu + input.longitude_deg - alpha);
@@ -200,17 +190,13 @@ pub fn solar_position(input: &SpaInput) -> SolarPosition {
     // §3.14 Topocentric zenith angle (Eqs. 41–44).
     let (sin_dp, cos_dp) = delta_p.sin_cos();
     let (sin_hp, cos_hp) = h_p.sin_cos();
-    let e0 = (sin_phi * sin_dp + cos_phi * cos_dp * cos_hp)
-        .clamp(-1.0, 1.0)
-        .asin()
-        .to_degrees();
+    let e0 = (sin_phi * sin_dp + cos_phi * cos_dp * cos_hp).clamp(-1.0, 1.0).asin().to_degrees();
     // Eq. 42, applied only while the sun's upper limb (radius 0.26667°) can be
     // above the refracted horizon (Reda & Andreas §3.14.2 / A.5 note).
     let de = if e0 >= -(0.26667 + input.atmos_refraction_deg) {
         // Guard absolute zero so the temperature ratio stays finite.
         let t_k = (273.0 + input.temperature_c).max(1.0);
-        (input.pressure_hpa / 1010.0) * (283.0 / t_k) * 1.02
-            / (60.0 * ((e0 + 10.3 / (e0 + 5.11)) * deg).tan())
+        (input.pressure_hpa / 1010.0) * (283.0 / t_k) * 1.02 / (60.0 * ((e0 + 10.3 / (e0 + 5.11)) * deg).tan())
     } else {
         0.0
     };
@@ -219,9 +205,7 @@ pub fn solar_position(input: &SpaInput) -> SolarPosition {
 
     // §3.15 Topocentric azimuth (Eqs. 45–46), astronomers' (from south) then
     // navigators' (from north).
-    let gamma = sin_hp
-        .atan2(cos_hp * sin_phi - sin_dp / cos_dp * cos_phi)
-        .to_degrees();
+    let gamma = sin_hp.atan2(cos_hp * sin_phi - sin_dp / cos_dp * cos_phi).to_degrees();
     let azimuth = wrap360(gamma + 180.0);
 
     // Appendix A.1 equation of time: sun mean longitude M (Eq. A2), then
@@ -276,11 +260,7 @@ fn nutation(jce: f64) -> (f64, f64) {
     let mut dpsi = 0.0;
     let mut deps = 0.0;
     for (abcd, y) in NUT_ABCD.iter().zip(NUT_Y.iter()) {
-        let arg: f64 = y
-            .iter()
-            .zip(x_rad.iter())
-            .map(|(&yi, &xi)| f64::from(yi) * xi)
-            .sum();
+        let arg: f64 = y.iter().zip(x_rad.iter()).map(|(&yi, &xi)| f64::from(yi) * xi).sum();
         let (s, c) = arg.sin_cos();
         dpsi += (abcd[0] + abcd[1] * jce) * s;
         deps += (abcd[2] + abcd[3] * jce) * c;
@@ -295,12 +275,7 @@ fn nutation(jce: f64) -> (f64, f64) {
 /// `surface_azimuth_deg` is measured from north, clockwise (180 = facing
 /// due south); the report's γ is `surface_azimuth_deg − 180`. Returns a value
 /// in [0, 180]; > 90 means the sun is behind the plane.
-pub fn incidence_angle_deg(
-    zenith_deg: f64,
-    azimuth_deg: f64,
-    surface_tilt_deg: f64,
-    surface_azimuth_deg: f64,
-) -> f64 {
+pub fn incidence_angle_deg(zenith_deg: f64, azimuth_deg: f64, surface_tilt_deg: f64, surface_azimuth_deg: f64) -> f64 {
     let (sz, cz) = zenith_deg.to_radians().sin_cos();
     let (st, ct) = surface_tilt_deg.to_radians().sin_cos();
     let c = cz * ct + st * sz * (azimuth_deg - surface_azimuth_deg).to_radians().cos();
@@ -735,34 +710,19 @@ mod tests {
     #[test]
     fn unix_seconds_matches_known_instants() {
         // 2003-10-17T19:30:30Z; python datetime(...).timestamp() = 1066419030.
-        assert_eq!(
-            unix_seconds(2003, 10, 17, 12, 30, 30.0, -7.0),
-            1_066_419_030.0
-        );
+        assert_eq!(unix_seconds(2003, 10, 17, 12, 30, 30.0, -7.0), 1_066_419_030.0);
         assert_eq!(unix_seconds(1970, 1, 1, 0, 0, 0.0, 0.0), 0.0);
         assert_eq!(unix_seconds(2000, 1, 1, 12, 0, 0.0, 0.0), UNIX_J2000);
         // Leap day and century rules (2000 leap, 2100 not).
         assert_eq!(unix_seconds(2000, 3, 1, 0, 0, 0.0, 0.0), 951_868_800.0);
-        assert_eq!(
-            unix_seconds(2100, 3, 1, 0, 0, 0.0, 0.0) - unix_seconds(2100, 2, 28, 0, 0, 0.0, 0.0),
-            86_400.0
-        );
+        assert_eq!(unix_seconds(2100, 3, 1, 0, 0, 0.0, 0.0) - unix_seconds(2100, 2, 28, 0, 0, 0.0, 0.0), 86_400.0);
         // Pre-epoch: 1900-01-01T00:00Z = -2208988800.
         assert_eq!(unix_seconds(1900, 1, 1, 0, 0, 0.0, 0.0), -2_208_988_800.0);
         // Roll-over of out-of-range fields, and no panic on month 0.
-        assert_eq!(
-            unix_seconds(2023, 13, 1, 0, 0, 0.0, 0.0),
-            unix_seconds(2024, 1, 1, 0, 0, 0.0, 0.0)
-        );
-        assert_eq!(
-            unix_seconds(2024, 0, 1, 0, 0, 0.0, 0.0),
-            unix_seconds(2023, 12, 1, 0, 0, 0.0, 0.0)
-        );
+        assert_eq!(unix_seconds(2023, 13, 1, 0, 0, 0.0, 0.0), unix_seconds(2024, 1, 1, 0, 0, 0.0, 0.0));
+        assert_eq!(unix_seconds(2024, 0, 1, 0, 0, 0.0, 0.0), unix_seconds(2023, 12, 1, 0, 0, 0.0, 0.0));
         // UTC+8 local noon = 04:00Z.
-        assert_eq!(
-            unix_seconds(2024, 6, 21, 12, 0, 0.0, 8.0),
-            unix_seconds(2024, 6, 21, 4, 0, 0.0, 0.0)
-        );
+        assert_eq!(unix_seconds(2024, 6, 21, 12, 0, 0.0, 8.0), unix_seconds(2024, 6, 21, 4, 0, 0.0, 0.0));
     }
 
     #[test]
@@ -786,26 +746,10 @@ mod tests {
         let p = solar_position(&paper_input());
         // Table A5.2: zenith 50.11162°, azimuth 194.34024°, δ −9.31434°,
         // EoT 14.641503 min (pvlib 0.16.1 spa gives 14.6415108).
-        assert!(
-            (p.zenith_deg - 50.111_62).abs() < 1e-5,
-            "zenith {}",
-            p.zenith_deg
-        );
-        assert!(
-            (p.azimuth_deg - 194.340_24).abs() < 1e-5,
-            "azimuth {}",
-            p.azimuth_deg
-        );
-        assert!(
-            (p.declination_deg - -9.314_34).abs() < 1e-5,
-            "dec {}",
-            p.declination_deg
-        );
-        assert!(
-            (p.equation_of_time_min - 14.641_503).abs() < 2e-5,
-            "eot {}",
-            p.equation_of_time_min
-        );
+        assert!((p.zenith_deg - 50.111_62).abs() < 1e-5, "zenith {}", p.zenith_deg);
+        assert!((p.azimuth_deg - 194.340_24).abs() < 1e-5, "azimuth {}", p.azimuth_deg);
+        assert!((p.declination_deg - -9.314_34).abs() < 1e-5, "dec {}", p.declination_deg);
+        assert!((p.equation_of_time_min - 14.641_503).abs() < 2e-5, "eot {}", p.equation_of_time_min);
         assert!((p.earth_sun_distance_au - 0.996_542_297_4).abs() < 1e-10);
         assert!((p.elevation_deg - (90.0 - p.zenith_deg)).abs() < 1e-12);
         // pvlib 0.16.1 spa.solar_position_numpy: geometric zenith 50.1279541.
@@ -855,17 +799,9 @@ mod tests {
             };
             let p = solar_position(&input);
             let tag = format!("{y}-{mo}-{d} {h}:{mi}");
-            assert!(
-                (p.zenith_deg - zen).abs() < 1e-6,
-                "{tag} zen {} vs {zen}",
-                p.zenith_deg
-            );
+            assert!((p.zenith_deg - zen).abs() < 1e-6, "{tag} zen {} vs {zen}", p.zenith_deg);
             assert!((p.zenith_geometric_deg - zen0).abs() < 1e-6, "{tag} zen0");
-            assert!(
-                (p.azimuth_deg - az).abs() < 1e-6,
-                "{tag} az {} vs {az}",
-                p.azimuth_deg
-            );
+            assert!((p.azimuth_deg - az).abs() < 1e-6, "{tag} az {} vs {az}", p.azimuth_deg);
             assert!((p.equation_of_time_min - eot).abs() < 1e-6, "{tag} eot");
             assert!((p.declination_deg - dec).abs() < 1e-6, "{tag} dec");
             assert!((p.earth_sun_distance_au - r).abs() < 1e-9, "{tag} R");
@@ -891,17 +827,9 @@ mod tests {
             let mut input = SpaInput::new(ut, lat, lon);
             input.elevation_m = elev;
             let p = solar_position(&input);
-            assert!(
-                (p.zenith_deg - zen).abs() < 1e-6,
-                "{lat} zen {} vs {zen}",
-                p.zenith_deg
-            );
+            assert!((p.zenith_deg - zen).abs() < 1e-6, "{lat} zen {} vs {zen}", p.zenith_deg);
             assert!((p.zenith_geometric_deg - zen0).abs() < 1e-6, "{lat} zen0");
-            assert!(
-                (p.azimuth_deg - az).abs() < 1e-6,
-                "{lat} az {} vs {az}",
-                p.azimuth_deg
-            );
+            assert!((p.azimuth_deg - az).abs() < 1e-6, "{lat} az {} vs {az}", p.azimuth_deg);
             assert!((p.equation_of_time_min - eot).abs() < 1e-6, "{lat} eot");
             assert!((p.declination_deg - dec).abs() < 1e-6, "{lat} dec");
         }
@@ -909,11 +837,9 @@ mod tests {
 
     #[test]
     fn finite_for_extreme_inputs() {
-        for &(lat, t, p, ut) in &[
-            (90.0, -273.15, 0.0, -1.0e11),
-            (-90.0, 1.0e6, 1.0e6, 1.0e11),
-            (1.0e3, -1.0e3, -5.0, 0.0),
-        ] {
+        for &(lat, t, p, ut) in
+            &[(90.0, -273.15, 0.0, -1.0e11), (-90.0, 1.0e6, 1.0e6, 1.0e11), (1.0e3, -1.0e3, -5.0, 0.0)]
+        {
             let mut input = SpaInput::new(ut, lat, -1.0e4);
             input.temperature_c = t;
             input.pressure_hpa = p;

@@ -28,18 +28,10 @@ pub struct SapmParams {
 impl SapmParams {
     /// Glass/cell/glass, open rack: a = −3.47, b = −0.0594, ΔT = 3 °C
     /// (King et al. 2004, Table 1).
-    pub const OPEN_RACK_GLASS_GLASS: Self = Self {
-        a: -3.47,
-        b: -0.0594,
-        delta_t: 3.0,
-    };
+    pub const OPEN_RACK_GLASS_GLASS: Self = Self { a: -3.47, b: -0.0594, delta_t: 3.0 };
     /// Glass/cell/polymer sheet, open rack: a = −3.56, b = −0.075,
     /// ΔT = 3 °C (King et al. 2004, Table 1).
-    pub const OPEN_RACK_GLASS_POLYMER: Self = Self {
-        a: -3.56,
-        b: -0.075,
-        delta_t: 3.0,
-    };
+    pub const OPEN_RACK_GLASS_POLYMER: Self = Self { a: -3.56, b: -0.075, delta_t: 3.0 };
 }
 
 /// SAPM reference irradiance for the ΔT term, W/m² (King et al. 2004 Eq. 12).
@@ -51,12 +43,7 @@ const SAPM_E0_W_M2: f64 = 1000.0;
 /// Negative wind speeds are treated as 0 and the exponent is capped at 50 so
 /// user coefficients cannot overflow to ∞·0 = NaN; irrelevant for the
 /// published coefficient sets.
-pub fn cell_temperature_sapm(
-    poa_w_m2: f64,
-    temp_air_c: f64,
-    wind_speed_m_s: f64,
-    p: SapmParams,
-) -> f64 {
+pub fn cell_temperature_sapm(poa_w_m2: f64, temp_air_c: f64, wind_speed_m_s: f64, p: SapmParams) -> f64 {
     let ws = wind_speed_m_s.max(0.0);
     let expo = (p.a + p.b * ws).min(50.0);
     let t_module = poa_w_m2 * expo.exp() + temp_air_c;
@@ -110,29 +97,16 @@ mod tests {
             assert!((a - gg).abs() < 1e-8, "{e} {ta} {ws}: sapm gg {a} vs {gg}");
             assert!((b - gp).abs() < 1e-8, "{e} {ta} {ws}: sapm gp {b} vs {gp}");
             assert!((c - pv).abs() < 1e-8, "{e} {ta} {ws}: pvsyst {c} vs {pv}");
-            assert!(
-                (d - pv2).abs() < 1e-8,
-                "{e} {ta} {ws}: pvsyst2 {d} vs {pv2}"
-            );
+            assert!((d - pv2).abs() < 1e-8, "{e} {ta} {ws}: pvsyst2 {d} vs {pv2}");
         }
     }
 
     #[test]
     fn degenerate_inputs_are_finite() {
-        let wild = SapmParams {
-            a: 1e300,
-            b: 1e300,
-            delta_t: 1e300,
-        };
-        for &(e, ta, ws) in &[
-            (0.0, 20.0, -1e300),
-            (1e308, 1e308, 1e308),
-            (-1e308, 0.0, 0.0),
-        ] {
+        let wild = SapmParams { a: 1e300, b: 1e300, delta_t: 1e300 };
+        for &(e, ta, ws) in &[(0.0, 20.0, -1e300), (1e308, 1e308, 1e308), (-1e308, 0.0, 0.0)] {
             assert!(cell_temperature_sapm(e, ta, ws, wild).is_finite());
-            assert!(
-                cell_temperature_sapm(e, ta, ws, SapmParams::OPEN_RACK_GLASS_GLASS).is_finite()
-            );
+            assert!(cell_temperature_sapm(e, ta, ws, SapmParams::OPEN_RACK_GLASS_GLASS).is_finite());
             assert!(cell_temperature_pvsyst(e, ta, ws, 0.0, 0.0, 0.1, 0.9).is_finite());
             assert!(cell_temperature_pvsyst(e, ta, ws, -5.0, -1.0, 2.0, 1e300).is_finite());
         }

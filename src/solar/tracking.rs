@@ -73,12 +73,8 @@ pub fn single_axis(
         // vector's components along the horizontal cross-axis direction and
         // along the rotation-zero normal.
         let (sin_z, cos_z) = solar_zenith_deg.to_radians().sin_cos();
-        let (sin_d, cos_d) = (solar_azimuth_deg - axis_azimuth_deg)
-            .to_radians()
-            .sin_cos();
-        let ideal = (sin_z * sin_d)
-            .atan2(sin_z * cos_d * sin_t + cos_z * cos_t)
-            .to_degrees();
+        let (sin_d, cos_d) = (solar_azimuth_deg - axis_azimuth_deg).to_radians().sin_cos();
+        let ideal = (sin_z * sin_d).atan2(sin_z * cos_d * sin_t + cos_z * cos_t).to_degrees();
         let mut theta = ideal;
         if backtrack && gcr > 0.0 {
             // Anderson & Mikofski 2020 backtracking with cross-axis tilt 0:
@@ -107,21 +103,12 @@ pub fn single_axis(
     let nz = cos_r * cos_t; // up
     let surface_tilt = nz.clamp(-1.0, 1.0).acos().to_degrees();
     let horizontal = nx.hypot(ny);
-    let az = if horizontal < 1e-12 {
-        axis_azimuth_deg - 90.0
-    } else {
-        nx.atan2(ny).to_degrees()
-    };
+    let az = if horizontal < 1e-12 { axis_azimuth_deg - 90.0 } else { nx.atan2(ny).to_degrees() };
     let mut surface_azimuth = az.rem_euclid(360.0);
     if !(0.0..360.0).contains(&surface_azimuth) {
         surface_azimuth = 0.0;
     }
-    let aoi = incidence_angle_deg(
-        solar_zenith_deg,
-        solar_azimuth_deg,
-        surface_tilt,
-        surface_azimuth,
-    );
+    let aoi = incidence_angle_deg(solar_zenith_deg, solar_azimuth_deg, surface_tilt, surface_azimuth);
     TrackerState {
         rotation_deg: theta,
         surface_tilt_deg: surface_tilt,
@@ -205,26 +192,10 @@ mod tests {
         for &(z, a, at, aa, ma, gcr, bt, th, tilt, saz, aoi) in &PVLIB {
             let s = single_axis(z, a, at, aa, ma, gcr, bt);
             let tag = format!("z {z} a {a} axis {at}/{aa} max {ma} gcr {gcr} bt {bt}");
-            assert!(
-                (s.rotation_deg - th).abs() < 1e-6,
-                "{tag}: rot {} vs {th}",
-                s.rotation_deg
-            );
-            assert!(
-                (s.surface_tilt_deg - tilt).abs() < 1e-6,
-                "{tag}: tilt {}",
-                s.surface_tilt_deg
-            );
-            assert!(
-                (s.surface_azimuth_deg - saz).abs() < 1e-6,
-                "{tag}: az {}",
-                s.surface_azimuth_deg
-            );
-            assert!(
-                (s.aoi_deg - aoi).abs() < 1e-6,
-                "{tag}: aoi {} vs {aoi}",
-                s.aoi_deg
-            );
+            assert!((s.rotation_deg - th).abs() < 1e-6, "{tag}: rot {} vs {th}", s.rotation_deg);
+            assert!((s.surface_tilt_deg - tilt).abs() < 1e-6, "{tag}: tilt {}", s.surface_tilt_deg);
+            assert!((s.surface_azimuth_deg - saz).abs() < 1e-6, "{tag}: az {}", s.surface_azimuth_deg);
+            assert!((s.aoi_deg - aoi).abs() < 1e-6, "{tag}: aoi {} vs {aoi}", s.aoi_deg);
         }
     }
 
@@ -239,10 +210,7 @@ mod tests {
         assert!((s.aoi_deg - 106.315_910_49).abs() < 1e-6);
         // Horizontal axis stowed flat: azimuth axis − 90 (pvlib convention).
         let s = single_axis(120.0, 0.0, 0.0, 180.0, 60.0, 0.4, false);
-        assert_eq!(
-            (s.rotation_deg, s.surface_tilt_deg, s.surface_azimuth_deg),
-            (0.0, 0.0, 90.0)
-        );
+        assert_eq!((s.rotation_deg, s.surface_tilt_deg, s.surface_azimuth_deg), (0.0, 0.0, 90.0));
     }
 
     #[test]
@@ -252,10 +220,7 @@ mod tests {
                 let (z, a) = (f64::from(zi), f64::from(ai) * 10.0);
                 let t = single_axis(z, a, 0.0, 180.0, 60.0, 0.4, false);
                 let b = single_axis(z, a, 0.0, 180.0, 60.0, 0.4, true);
-                assert!(
-                    b.rotation_deg.abs() <= t.rotation_deg.abs() + 1e-9,
-                    "z {z} a {a}"
-                );
+                assert!(b.rotation_deg.abs() <= t.rotation_deg.abs() + 1e-9, "z {z} a {a}");
                 assert!(t.rotation_deg.abs() <= 60.0);
             }
         }
