@@ -11,7 +11,7 @@
 //! the Hay–Davies sky model and ground reflection (fixed tilt or single-axis
 //! tracking with backtracking) → ASHRAE incidence-angle loss on the beam →
 //! SAPM cell temperature → DC power with the temperature coefficient →
-//! soiling (daily build-up, reset by cleaning, jump on dust days) and other
+//! soiling (daily build-up, reset by cleaning, jump at each dust event) and other
 //! DC losses, ageing → inverter efficiency, AC clipping at MWac → share of
 //! inverter blocks up. Geometry that does not depend on the sample (angles
 //! of incidence, view factors) is computed once per fleet-hour.
@@ -115,7 +115,7 @@ impl Converter {
         for t in 0..ghi.len() {
             if t % 24 == 0 {
                 // Soiling: linear build-up per day, reset by cleaning every
-                // `cleaning_interval_days` days, plus a step on each dust day
+                // `cleaning_interval_days` days, plus a step at each dust event
                 // that lasts until the next cleaning (DOMAIN.md: 3–6 %/yr
                 // average; −5 to −20 % after a dust event until cleaned).
                 let day = t / 24;
@@ -123,7 +123,9 @@ impl Converter {
                     soiling = 0.0;
                 }
                 soiling += f.soiling_rate_pu_per_day;
-                if dust.get(day).copied().unwrap_or(false) {
+                // The jump comes with the first day of each dust event.
+                let dusty = |d: usize| dust.get(d).copied().unwrap_or(false);
+                if dusty(day) && (day == 0 || !dusty(day - 1)) {
                     soiling += f.dust_soiling_pu;
                 }
                 soiling = soiling.min(0.9);

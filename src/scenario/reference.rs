@@ -133,7 +133,7 @@ pub const SECTIONS: &[Section] = &[
             (
                 "clear_sky_index_monthly",
                 "12 numbers",
-                "0.68–0.81",
+                "0.70–0.83",
                 "Monthly mean clear-sky index (GHI / clear-sky GHI).",
             ),
             ("clear_sky_index_spread", "number", "1.4", "Spread of the clear-sky index on the logit scale."),
@@ -241,7 +241,7 @@ pub const SECTIONS: &[Section] = &[
                 "dust_soiling_pu",
                 "number",
                 "0.10",
-                "Extra soiling after each dust day, until cleaned (DOMAIN.md: 5–20 %).",
+                "Extra soiling at each dust event, until cleaned (DOMAIN.md: 5–20 %).",
             ),
             ("degradation_first_year_pu", "number", "0.01", "First-year degradation (DOMAIN.md)."),
             ("degradation_per_year_pu", "number", "0.004", "Degradation per later year (DOMAIN.md)."),

@@ -996,7 +996,7 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             &b,
             "clear_sky_index_monthly",
             &s.clear_sky_index_monthly,
-            [0.80, 0.78, 0.74, 0.73, 0.73, 0.72, 0.68, 0.68, 0.70, 0.76, 0.80, 0.81],
+            [0.82, 0.80, 0.76, 0.75, 0.75, 0.74, 0.70, 0.70, 0.72, 0.78, 0.82, 0.83],
             0.05,
             0.99,
             "mean clear-sky index",

@@ -1,0 +1,235 @@
+//! Report-ready charts, each as SVG and PNG, drawn with plotters from the
+//! result files (or the same data in memory).
+//!
+//! [`render_all`] reads a result directory, [`render`] takes the in-memory
+//! results; both return `charts/<stem>.svg` and `charts/<stem>.png` for
+//! every [`Kind`] the results support, in the order of [`Kind::ALL`], and
+//! write nothing. Every chart is drawn by a function of plain data (a
+//! slice of values, rows, a month × hour grid) inside the common frame of
+//! [`style`], so charts for data the engine does not produce yet
+//! (comparisons, sweeps) are new callers of the same pieces.
+//!
+//! Style (colours per technology, font, sizes) lives in [`style`]; the
+//! embedded font makes text, Chinese included, render with no system fonts.
+
+pub mod balance;
+pub mod capacity;
+pub mod data;
+pub mod dispatch;
+pub mod distribution;
+pub mod export;
+pub mod fontsub;
+pub mod heatmap;
+pub mod hydrogen;
+pub mod style;
+
+use crate::error::Error;
+use crate::output::{Files, Summary};
+use data::Data;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Result of drawing one chart on one backend.
+pub type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// The charts, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Capacity,
+    EnergyBalance,
+    UtilisationDistribution,
+    ExportDuration,
+    DispatchSummerWeek,
+    DispatchWinterWeek,
+    CurtailmentHeatmap,
+    LossOfLoadHeatmap,
+    Hydrogen,
+    Convergence,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Capacity,
+        Kind::EnergyBalance,
+        Kind::UtilisationDistribution,
+        Kind::ExportDuration,
+        Kind::DispatchSummerWeek,
+        Kind::DispatchWinterWeek,
+        Kind::CurtailmentHeatmap,
+        Kind::LossOfLoadHeatmap,
+        Kind::Hydrogen,
+        Kind::Convergence,
+    ];
+
+    /// File stem under `charts/`.
+    pub const fn stem(self) -> &'static str {
+        match self {
+            Kind::Capacity => "capacity",
+            Kind::EnergyBalance => "energy-balance",
+            Kind::UtilisationDistribution => "utilisation-distribution",
+            Kind::ExportDuration => "export-duration",
+            Kind::DispatchSummerWeek => "dispatch-summer-week",
+            Kind::DispatchWinterWeek => "dispatch-winter-week",
+            Kind::CurtailmentHeatmap => "curtailment-heatmap",
+            Kind::LossOfLoadHeatmap => "loss-of-load-heatmap",
+            Kind::Hydrogen => "hydrogen-monthly",
+            Kind::Convergence => "convergence",
+        }
+    }
+
+    /// One-sentence caption for the report: how to read the chart.
+    pub const fn caption(self) -> &'static str {
+        match self {
+            Kind::Capacity => {
+                "Installed capacity in the study year by technology (solar in MWdc), with the transfer limit of the lines to external grids and the mean firm load for scale."
+            }
+            Kind::EnergyBalance => {
+                "Where the available wind and solar energy went in a year: bars are means across sampled years, whiskers span P10–P90; sources and uses balance."
+            }
+            Kind::UtilisationDistribution => {
+                "Utilisation rate (1 − curtailed / available) of each sampled year, with the 95 % policy line and the 90 % line; the subtitle gives the share of years that reach them."
+            }
+            Kind::ExportDuration => {
+                "Hours of the median year sorted from highest to lowest net export, against the transfer limit of the corridor; the gap to the dashed curve is energy curtailed for lack of transfer capacity."
+            }
+            Kind::DispatchSummerWeek => {
+                "A typical summer week of the median year, hour by hour: above zero where the energy went (export at the bottom, against the corridor limit), below zero supply from other sources."
+            }
+            Kind::DispatchWinterWeek => "The same for a typical winter week.",
+            Kind::CurtailmentHeatmap => {
+                "Expected curtailment by month and hour of day (mean over sampled years, local time): when the energy is lost."
+            }
+            Kind::LossOfLoadHeatmap => {
+                "Loss-of-load probability by month and hour of day: the share of sampled hours with unserved load."
+            }
+            Kind::Hydrogen => {
+                "Monthly hydrogen production of the median year with the electrolysers' monthly load factor; the subtitle gives the annual spread across sampled years."
+            }
+            Kind::Convergence => {
+                "Running estimate of the mean utilisation rate as samples accumulate, with its 95 % confidence band (± 1.96 standard errors): whether enough years were sampled."
+            }
+        }
+    }
+
+    /// Whether the results hold what this chart needs.
+    pub fn applies(self, d: &Data) -> bool {
+        match self {
+            Kind::DispatchSummerWeek | Kind::DispatchWinterWeek => d.hourly.rows() >= 24,
+            Kind::ExportDuration => d.hourly.rows() > 0,
+            Kind::LossOfLoadHeatmap => heatmap::any_loss_of_load(&d.summary.profiles),
+            Kind::Hydrogen => !d.model.electrolysers.is_empty() && d.hourly.rows() > 0,
+            _ => true,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(self, root: &DrawingArea<DB, Shift>, d: &Data) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        match self {
+            Kind::Capacity => capacity::draw(root, d),
+            Kind::EnergyBalance => balance::draw(root, d),
+            Kind::UtilisationDistribution => distribution::draw_utilisation(root, d),
+            Kind::ExportDuration => export::draw(root, d),
+            Kind::DispatchSummerWeek => dispatch::draw(root, d, dispatch::Season::Summer),
+            Kind::DispatchWinterWeek => dispatch::draw(root, d, dispatch::Season::Winter),
+            Kind::CurtailmentHeatmap => heatmap::draw_curtailment(root, d),
+            Kind::LossOfLoadHeatmap => heatmap::draw_loss_of_load(root, d),
+            Kind::Hydrogen => hydrogen::draw(root, d),
+            Kind::Convergence => distribution::draw_convergence(root, d),
+        }
+    }
+}
+
+/// Render every chart (SVG + PNG) for the result directory `dir` (which
+/// holds `summary.json`, `samples.csv`, `hourly-median.csv` written by
+/// `output`), returning (relative file name, bytes), e.g.
+/// `("charts/utilisation-distribution.svg", ...)`. Pure: reads files,
+/// writes nothing.
+pub fn render_all(dir: &Path) -> Result<Files, Error> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|e| Error::Input {
+            path: path.clone(),
+            message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
+        })
+    };
+    let summary_bytes = read("summary.json")?;
+    let summary: Summary = serde_json::from_slice(&summary_bytes).map_err(|e| Error::Input {
+        path: dir.join("summary.json"),
+        message: format!("not a renewplan summary: {e}"),
+    })?;
+    let samples = read("samples.csv")?;
+    let hourly = read("hourly-median.csv")?;
+    render(&summary, &samples, &hourly)
+}
+
+/// Same, from in-memory results (used by `run` before the directory exists).
+pub fn render(summary: &Summary, samples_csv: &[u8], hourly_csv: &[u8]) -> Result<Files, Error> {
+    if !style::init_font() {
+        return Err(draw_error("font", "the embedded chart font could not be loaded".into()));
+    }
+    let d = Data::new(summary, samples_csv, hourly_csv)?;
+    let kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.applies(&d)).collect();
+    let drawn: Vec<Result<Files, Error>> = kinds.par_iter().map(|k| render_kind(*k, &d)).collect();
+    let mut files = Files::new();
+    for r in drawn {
+        files.extend(r?);
+    }
+    Ok(files)
+}
+
+/// Draw one chart as SVG and PNG.
+pub fn render_kind(kind: Kind, d: &Data) -> Result<Files, Error> {
+    let stem = kind.stem();
+    let (svg, png) = draw_both(|root| kind.draw(root, d), |root| kind.draw(root, d))
+        .map_err(|e| draw_error(stem, e.to_string()))?;
+    Ok(vec![(format!("charts/{stem}.svg"), svg.into_bytes()), (format!("charts/{stem}.png"), png)])
+}
+
+/// Draw with the same function on an SVG and a bitmap backend; returns the
+/// SVG text and the PNG bytes. Public so that future charts drawn from
+/// plain data (comparisons, sweeps) share the output path.
+pub fn draw_both<FS, FP>(svg_draw: FS, png_draw: FP) -> Result<(String, Vec<u8>), Box<dyn std::error::Error + Send + Sync>>
+where
+    FS: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+    FP: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
+{
+    let (w, h) = (style::WIDTH, style::HEIGHT);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        svg_draw(&root)?;
+        root.present()?;
+    }
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        png_draw(&root)?;
+        root.present()?;
+    }
+    Ok((svg, encode_png(&buf, w, h)?))
+}
+
+/// PNG of an RGB buffer, with its print resolution ([`style::DPI`]).
+pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let ppm = (f64::from(style::DPI) / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
+        let mut wr = enc.write_header()?;
+        wr.write_image_data(rgb)?;
+        wr.finish()?;
+    }
+    Ok(out)
+}
+
+fn draw_error(what: &str, message: String) -> Error {
+    Error::Io { context: format!("cannot draw chart {what}"), source: std::io::Error::other(message) }
+}
