@@ -137,7 +137,7 @@ impl Converter {
             }
             let zen = geo.zenith_deg[t];
             let extra = geo.dni_extra_w_m2[t];
-            let (dni, dhi, _) = solar::irradiance::erbs(g, zen, extra);
+            let (dni, dhi, _) = solar::irradiance::erbs_cos(g, zen, geo.cos_zenith[t], extra);
             let rb = p.rb[t] as f64;
             let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.

@@ -220,8 +220,8 @@ impl Net {
     fn augment(&mut self, sup: &mut [f64], dem: &mut [f64]) -> bool {
         self.seen.iter_mut().for_each(|x| *x = false);
         self.queue.clear();
-        for i in 0..self.n {
-            if sup[i] > EPS {
+        for (i, x) in sup.iter().enumerate() {
+            if *x > EPS {
                 self.seen[i] = true;
                 self.parent[i] = None;
                 self.queue.push(i);
@@ -446,7 +446,8 @@ impl Dispatcher {
                 }
             }
             for z in 0..nz {
-                out.zone_unserved_mw[z][t] = self.dem[z].max(0.0);
+                // Rounding dust below EPS is not a shortfall.
+                out.zone_unserved_mw[z][t] = if self.dem[z] > EPS { self.dem[z] } else { 0.0 };
             }
             // 3. surplus uses in priority order
             self.sup.copy_from_slice(&self.surplus);
@@ -475,7 +476,7 @@ impl Dispatcher {
             }
             // 5. curtailment (before step 4 reuses `sup`)
             for z in 0..nz {
-                out.zone_curtailed_mw[z][t] = self.sup[z].max(0.0);
+                out.zone_curtailed_mw[z][t] = if self.sup[z] > EPS { self.sup[z] } else { 0.0 };
             }
             // 4. storage into remaining export capacity
             if m.dispatch.storage_discharge_to_export && !m.storage.is_empty() {

@@ -35,7 +35,15 @@ pub struct Chain {
     p0_repair: Vec<f64>,
     odds_fail: f64,
     odds_repair: f64,
+    /// 1/(k+1) for k = 0..units (division-free inversion).
+    recip: Vec<f64>,
+    /// ln P(no failure and no repair) with `up` units up, for up = 0..=units.
+    ln_quiet: Vec<f64>,
 }
+
+/// Above this probability of a quiet hour (no failure, no repair), the
+/// chain jumps straight to its next event with one geometric draw.
+const SKIP_MIN_QUIET: f64 = 0.5;
 
 impl Chain {
     pub fn new(o: &Outages) -> Self {
@@ -53,18 +61,22 @@ impl Chain {
             v
         };
         let odds = |p: f64| if p < 1.0 { p / (1.0 - p) } else { f64::INFINITY };
+        let lnf = (1.0 - o.p_fail).ln();
+        let lnr = (1.0 - o.p_repair).ln();
         Chain {
             o: *o,
             p0_fail: table(o.p_fail),
             p0_repair: table(o.p_repair),
             odds_fail: odds(o.p_fail),
             odds_repair: odds(o.p_repair),
+            recip: (0..=n).map(|k| 1.0 / (k + 1) as f64).collect(),
+            ln_quiet: (0..=n).map(|up| up as f64 * lnf + (n - up) as f64 * lnr).collect(),
         }
     }
 
     /// A draw from Binomial(n, p) with `p0[n] = (1−p)^n`, `odds = p/(1−p)`.
     #[inline]
-    fn binomial(rng: &mut Rng, n: u32, p: f64, p0: &[f64], odds: f64) -> u32 {
+    fn binomial(rng: &mut Rng, n: u32, p: f64, p0: &[f64], odds: f64, recip: &[f64]) -> u32 {
         if n == 0 || p <= 0.0 {
             return 0;
         }
@@ -80,7 +92,7 @@ impl Chain {
         let mut cdf = prob;
         // P(k+1) = P(k) · (n−k)/(k+1) · p/(1−p)
         while u > cdf && k < n {
-            prob *= (n - k) as f64 / (k + 1) as f64 * odds;
+            prob *= (n - k) as f64 * recip[k as usize] * odds;
             k += 1;
             cdf += prob;
             if prob < 1e-300 {
@@ -88,6 +100,16 @@ impl Chain {
             }
         }
         k
+    }
+
+    #[inline]
+    fn draw_fail(&self, rng: &mut Rng, up: u32) -> u32 {
+        Self::binomial(rng, up, self.o.p_fail, &self.p0_fail, self.odds_fail, &self.recip)
+    }
+
+    #[inline]
+    fn draw_repair(&self, rng: &mut Rng, down: u32) -> u32 {
+        Self::binomial(rng, down, self.o.p_repair, &self.p0_repair, self.odds_repair, &self.recip)
     }
 
     /// Fill `avail` with the share of units up in every hour.
@@ -102,10 +124,35 @@ impl Chain {
         let inv = 1.0 / n as f64;
         let a = o.availability();
         let mut up = Binomial::new(n as u64, a).map_or(n, |b| b.sample(rng) as u32);
-        for _ in 0..hours {
+        let ln_skip = SKIP_MIN_QUIET.ln();
+        while avail.len() < hours {
             avail.push(up as f64 * inv);
-            let fail = Self::binomial(rng, up, o.p_fail, &self.p0_fail, self.odds_fail);
-            let repair = Self::binomial(rng, n - up, o.p_repair, &self.p0_repair, self.odds_repair);
+            let lq = self.ln_quiet[up as usize];
+            let (fail, repair) = if lq > ln_skip {
+                // Quiet hours are likely: the number of quiet hours before the
+                // next event is geometric, P(k) = q^k (1 − q); then draw the
+                // event hour's (failures, repairs) conditional on not both
+                // zero, by rejection (acceptance 1 − q). Exact, and one draw
+                // per event instead of two per hour.
+                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+                let quiet = if lq < 0.0 { (u.ln() / lq).floor() } else { f64::INFINITY };
+                let quiet = if quiet.is_finite() { quiet as usize } else { usize::MAX };
+                let fill = quiet.min(hours - avail.len());
+                let x = up as f64 * inv;
+                avail.extend(std::iter::repeat_n(x, fill));
+                if avail.len() >= hours {
+                    break;
+                }
+                loop {
+                    let f = self.draw_fail(rng, up);
+                    let r = self.draw_repair(rng, n - up);
+                    if f + r > 0 {
+                        break (f, r);
+                    }
+                }
+            } else {
+                (self.draw_fail(rng, up), self.draw_repair(rng, n - up))
+            };
             up = up - fail + repair;
         }
     }
@@ -164,7 +211,7 @@ mod tests {
         let c = Chain::new(&o);
         let mut r = stream(3, 0, "test", "inv");
         let draws: Vec<f64> =
-            (0..200_000).map(|_| Chain::binomial(&mut r, n, p, &c.p0_fail, c.odds_fail) as f64).collect();
+            (0..200_000).map(|_| Chain::binomial(&mut r, n, p, &c.p0_fail, c.odds_fail, &c.recip) as f64).collect();
         let mean = draws.iter().sum::<f64>() / draws.len() as f64;
         let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (draws.len() - 1) as f64;
         let se = (2.375f64 / 200_000.0).sqrt();

@@ -36,7 +36,7 @@
 use crate::model::{Model, Site};
 use crate::rng;
 use crate::solar;
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
@@ -57,6 +57,7 @@ pub struct Weather {
 #[derive(Debug, Clone)]
 pub struct SiteGeometry {
     pub zenith_deg: Vec<f64>,
+    pub cos_zenith: Vec<f64>,
     pub azimuth_deg: Vec<f64>,
     pub dni_extra_w_m2: Vec<f64>,
     pub clear_ghi_w_m2: Vec<f64>,
@@ -89,7 +90,8 @@ struct SitePre {
     phi_t: f64,
     phi_d: f64,
     temp_day: Vec<f64>,
-    temp_amp: f64,
+    /// Diurnal temperature deviation by local hour (cosine peaking at 15:00).
+    temp_diurnal: [f64; 24],
     temp_sd: f64,
     dust_start: [f64; 12],
     dust_factor: f64,
@@ -177,9 +179,10 @@ impl WeatherModel {
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.hourly", &s.name)).collect();
         let mut daily: Vec<rng::Rng> =
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.daily", &s.name)).collect();
-        let mut e = vec![0.0; 3 * n];
-        let mut eps = vec![0.0; 3 * n];
-        let mut ed = vec![0.0; n];
+        let mut e = DVector::<f64>::zeros(3 * n);
+        let mut eps = DVector::<f64>::zeros(3 * n);
+        let mut ed = DVector::<f64>::zeros(n);
+        let mut edc = DVector::<f64>::zeros(n);
         let mut z = vec![[0.0f64; 3]; n];
         let mut d = vec![0.0f64; n];
         let mut dust = vec![false; n];
@@ -205,13 +208,11 @@ impl WeatherModel {
                     };
                     out.dust_day[s][day] = dust[s];
                 }
-                for s in 0..n {
-                    let mut x = 0.0;
-                    for j in 0..=s {
-                        x += self.chol_cloud_daily[(s, j)] * ed[j];
-                    }
+                self.chol_cloud_daily.mul_to(&ed, &mut edc);
+                for (s, ds) in d.iter_mut().enumerate() {
+                    let x = edc[s];
                     let p = &self.sites[s];
-                    d[s] = if t == 0 { x } else { p.phi_d * d[s] + (1.0 - p.phi_d * p.phi_d).sqrt() * x };
+                    *ds = if t == 0 { x } else { p.phi_d * *ds + (1.0 - p.phi_d * p.phi_d).sqrt() * x };
                 }
             }
             for (s, r) in hourly.iter_mut().enumerate() {
@@ -219,14 +220,8 @@ impl WeatherModel {
                     e[3 * s + v] = r.sample(StandardNormal);
                 }
             }
-            // ε = L e, L lower triangular.
-            for i in 0..3 * n {
-                let mut x = 0.0;
-                for j in 0..=i {
-                    x += self.chol[(i, j)] * e[j];
-                }
-                eps[i] = x;
-            }
+            // ε = L e: correlated innovations.
+            self.chol.mul_to(&e, &mut eps);
             for s in 0..n {
                 let p = &self.sites[s];
                 let zs = &mut z[s];
@@ -246,8 +241,7 @@ impl WeatherModel {
                 } else {
                     0.0
                 };
-                let phase = 2.0 * std::f64::consts::PI * (hod as f64 + 0.5 - 15.0) / 24.0;
-                out.temp_c[s][t] = p.temp_day[doy] + p.temp_amp * phase.cos() + p.temp_sd * zs[2];
+                out.temp_c[s][t] = p.temp_day[doy] + p.temp_diurnal[hod] + p.temp_sd * zs[2];
             }
         }
     }
@@ -346,7 +340,10 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
         phi_t: s.temperature_hourly_persistence,
         phi_d: s.clear_sky_index_daily_persistence,
         temp_day,
-        temp_amp: s.temperature_diurnal_amplitude_c,
+        temp_diurnal: std::array::from_fn(|h| {
+            let phase = 2.0 * std::f64::consts::PI * (h as f64 + 0.5 - 15.0) / 24.0;
+            s.temperature_diurnal_amplitude_c * phase.cos()
+        }),
         temp_sd: s.temperature_anomaly_sd_c,
         dust_start,
         dust_factor: s.dust_irradiance_factor_pu,
@@ -360,6 +357,7 @@ fn site_geometry(model: &Model, s: &Site) -> SiteGeometry {
     let pressure = solar::clearsky::pressure_from_elevation_hpa(s.elevation_m);
     let mut g = SiteGeometry {
         zenith_deg: Vec::with_capacity(h),
+        cos_zenith: Vec::with_capacity(h),
         azimuth_deg: Vec::with_capacity(h),
         dni_extra_w_m2: Vec::with_capacity(h),
         clear_ghi_w_m2: Vec::with_capacity(h),
@@ -391,6 +389,7 @@ fn site_geometry(model: &Model, s: &Site) -> SiteGeometry {
             0.0
         };
         g.zenith_deg.push(pos.zenith_deg);
+        g.cos_zenith.push(pos.zenith_deg.to_radians().cos());
         g.azimuth_deg.push(pos.azimuth_deg);
         g.dni_extra_w_m2.push(extra);
         g.clear_ghi_w_m2.push(clear.max(0.0));

@@ -216,9 +216,9 @@ fn span_of(text: &str, path: &[Seg]) -> Option<usize> {
             }
             _ => return best,
         };
-        if !matches!(seg, Seg::Key(_)) {
-            best = Some(value.span().start);
-        } else if !matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+        // Point at an indexed element, or at a scalar's value; a key that
+        // holds a table or array keeps pointing at the key.
+        if !matches!(seg, Seg::Key(_)) || !matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
             best = Some(value.span().start);
         }
         match value.get_ref() {

@@ -39,6 +39,7 @@ impl Ctx {
     }
 
     /// A number within [lo, hi] (inclusive), with `default` when absent.
+    #[allow(clippy::too_many_arguments)] // key, value, default and the accepted range read best inline
     fn num(&mut self, base: &[Seg], k: &str, v: Option<f64>, default: f64, lo: f64, hi: f64, unit: &str) -> f64 {
         let x = v.unwrap_or(default);
         self.check(key(base, k), x, lo, hi, unit)
@@ -114,6 +115,7 @@ impl Ctx {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // as `num`
     fn array12(
         &mut self,
         base: &[Seg],
@@ -784,11 +786,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let capacity_by_circuits_up_mw = match &l.capacity_by_circuits_up_mw {
             None => (0..=circuits).map(|k| k as f64 * circuit_mw).collect(),
             Some(v) => {
-                if v.len() != circuits as usize + 1 {
+                // One value per number of circuits up, for the most circuits
+                // the schedule ever has; the study year uses the first
+                // `circuits + 1`.
+                if v.len() < circuits as usize + 1 {
                     cx.bad(
                         key(&b, "capacity_by_circuits_up_mw"),
                         format!("has {} values for {circuits} circuits in {year}", v.len()),
-                        format!("{} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1),
+                        format!("at least {} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1),
                     );
                     (0..=circuits).map(|k| k as f64 * circuit_mw).collect()
                 } else {
@@ -798,13 +803,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                         cx.check(p, *x, 0.0, 1.0e6, "MW");
                     }
                     if v.windows(2).any(|w| w[1] < w[0]) {
-                        cx.bad(
-                            key(&b, "capacity_by_circuits_up_mw"),
-                            "decreases as circuits come back",
-                            "non-decreasing values",
-                        );
+                        cx.bad(key(&b, "capacity_by_circuits_up_mw"), "decreases as circuits come back", "non-decreasing values");
                     }
-                    v.clone()
+                    v[..=circuits as usize].to_vec()
                 }
             }
         };

@@ -33,12 +33,18 @@
 /// DHI = GHI (closure kept). `dni_extra <= 0` is treated as kt = 0. Never NaN
 /// for finite input.
 pub fn erbs(ghi: f64, zenith_deg: f64, dni_extra: f64) -> (f64, f64, f64) {
+    erbs_cos(ghi, zenith_deg, zenith_deg.to_radians().cos(), dni_extra)
+}
+
+/// [`erbs`] with cos(zenith) supplied by the caller (hot loops cache it);
+/// `cos_z` must equal `cos(zenith_deg)`.
+#[inline]
+pub fn erbs_cos(ghi: f64, zenith_deg: f64, cos_z: f64, dni_extra: f64) -> (f64, f64, f64) {
     /// pvlib `clearness_index` default floor on cos(zenith).
     const MIN_COS_ZENITH: f64 = 0.065;
     /// pvlib `erbs` default: no beam above this zenith.
     const MAX_ZENITH_DEG: f64 = 87.0;
 
-    let cos_z = zenith_deg.to_radians().cos();
     let i0h = dni_extra * cos_z.max(MIN_COS_ZENITH);
     let kt = if i0h > 0.0 { (ghi / i0h).clamp(0.0, 1.0) } else { 0.0 };
     let df = if kt <= 0.22 {

@@ -1,0 +1,171 @@
+//! Chart 1: installed capacity by technology.
+//!
+//! The results hold the model of the study year only, so this draws one
+//! bar per technology for that year; [`capacity_bars`] takes plain bars so
+//! that a build-out by year (a group of bars per year) can reuse it once
+//! the engine reports capacities per year.
+
+use super::DrawResult;
+use super::data::Data;
+use super::style::{self, Meta, Tech};
+use crate::output::fmt_num;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One bar: name under it, value (MW) and the label over it.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub name: String,
+    pub colour: RGBColor,
+    pub mw: f64,
+    pub label: String,
+}
+
+pub fn bars(d: &Data) -> Vec<Bar> {
+    let m = &d.model;
+    let mut out = Vec::new();
+    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let wind: f64 = m.wind.iter().map(|f| f.mw).sum();
+    out.push(Bar {
+        name: format!("Wind ({})", plural(m.wind.len(), "fleet")),
+        colour: Tech::Wind.colour(),
+        mw: wind,
+        label: format!("{} MW", fmt_num(wind)),
+    });
+    let dc: f64 = m.solar.iter().map(|f| f.mw).sum();
+    let ac: f64 = m.solar.iter().map(|f| f.second).sum();
+    out.push(Bar {
+        name: format!("Solar PV ({})", plural(m.solar.len(), "fleet")),
+        colour: Tech::Solar.colour(),
+        mw: dc,
+        label: format!("{} MWdc / {} MWac", fmt_num(dc), fmt_num(ac)),
+    });
+    if !m.storage.is_empty() {
+        let mw: f64 = m.storage.iter().map(|f| f.mw).sum();
+        let mwh: f64 = m.storage.iter().map(|f| f.second).sum();
+        out.push(Bar {
+            name: format!("Storage ({})", plural(m.storage.len(), "plant")),
+            colour: Tech::Storage.colour(),
+            mw,
+            label: format!("{} MW / {} MWh", fmt_num(mw), fmt_num(mwh)),
+        });
+    }
+    if !m.electrolysers.is_empty() {
+        let mw: f64 = m.electrolysers.iter().map(|f| f.mw).sum();
+        out.push(Bar {
+            name: format!("Electrolysers ({})", plural(m.electrolysers.len(), "plant")),
+            colour: Tech::Hydrogen.colour(),
+            mw,
+            label: format!("{} MW", fmt_num(mw)),
+        });
+    }
+    if !m.generators.is_empty() {
+        let mw: f64 = m.generators.iter().map(|f| f.mw).sum();
+        out.push(Bar {
+            name: format!("Generators ({})", plural(m.generators.len(), "unit")),
+            colour: Tech::Generation.colour(),
+            mw,
+            label: format!("{} MW", fmt_num(mw)),
+        });
+    }
+    let ext: Vec<_> = m.lines.iter().filter(|l| l.external).collect();
+    if !ext.is_empty() {
+        let mw = m.export_limit_mw();
+        out.push(Bar {
+            name: format!("Export lines ({})", plural(ext.len(), "line")),
+            colour: Tech::Export.colour(),
+            mw,
+            label: format!("{} MW", fmt_num(mw)),
+        });
+    }
+    if !m.loads.is_empty() {
+        let mw: f64 = m.loads.iter().map(|f| f.mw).sum();
+        out.push(Bar {
+            name: format!("Load, mean ({})", plural(m.loads.len(), "load")),
+            colour: Tech::Load.colour(),
+            mw,
+            label: format!("{} MW", fmt_num(mw)),
+        });
+    }
+    out
+}
+
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Data) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let title = format!("Installed capacity by technology — {}, {}", d.meta.place(), d.meta.study_year);
+    let subtitle = format!("{} · study-year capacity as resolved from the scenario; solar in MWdc", d.meta.scenario_title);
+    capacity_bars(root, &d.meta, &title, &subtitle, &bars(d))
+}
+
+/// Horizontal bars, one per technology from the top, with the value
+/// written after each bar.
+pub fn capacity_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    meta: &Meta,
+    title: &str,
+    subtitle: &str,
+    bars: &[Bar],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let area = style::frame(root, meta, title, subtitle, &[])?;
+    if bars.is_empty() {
+        style::no_data(&area, "No generation, storage or lines in the model")?;
+        return Ok(());
+    }
+    let max = bars.iter().map(|b| b.mw).fold(0.0, f64::max);
+    let (div, unit) = style::power_unit(max);
+    let n = bars.len();
+    // Row i from the top sits in segment n − 1 − i.
+    let seg = |i: usize| n - 1 - i;
+    let label_w = bars
+        .iter()
+        .map(|b| area.estimate_text_size(&b.name, &style::tick()).map(|s| s.0).unwrap_or(300))
+        .max()
+        .unwrap_or(300);
+    let mut chart = ChartBuilder::on(&area)
+        .margin_top(10)
+        .margin_right(20)
+        .x_label_area_size(90)
+        .y_label_area_size(label_w + 30)
+        .build_cartesian_2d(0.0..style::nice_max(max / div) * 1.35, (0..n).into_segmented())?;
+    let (bold, light, axis) = style::mesh_colours();
+    let names: Vec<String> = bars.iter().map(|b| b.name.clone()).collect();
+    let fmt_y = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(k) if *k < n => names[n - 1 - *k].clone(),
+        _ => String::new(),
+    };
+    let fmt_x = |v: &f64| style::tick_label(*v);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(bold)
+        .light_line_style(light)
+        .axis_style(axis)
+        .y_labels(n)
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_x)
+        .label_style(style::tick())
+        .axis_desc_style(style::axis_desc())
+        .x_desc(format!("Capacity ({unit})"))
+        .draw()?;
+    let thick = (area.dim_in_pixel().1 as f64 / n as f64 * 0.18).clamp(6.0, 40.0) as u32;
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        let mut r = Rectangle::new(
+            [(0.0, SegmentValue::Exact(seg(i))), (b.mw / div, SegmentValue::Exact(seg(i) + 1))],
+            b.colour.filled(),
+        );
+        r.set_margin(thick, thick, 0, 0);
+        r
+    }))?;
+    let lab = style::font(style::ANNOTATION_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        EmptyElement::at((b.mw / div, SegmentValue::CenterOf(seg(i)))) + Text::new(b.label.clone(), (14, 0), lab.clone())
+    }))?;
+    Ok(())
+}
