@@ -104,6 +104,18 @@ fn run(args: RunArgs) -> Result<(), Error> {
     if !problems.is_empty() {
         return Err(Error::Scenario(problems));
     }
+    // Several scenarios write one subdirectory each, named after the scenario.
+    for (i, a) in models.iter().enumerate() {
+        if let Some(j) = models[..i].iter().position(|b| b.name == a.name) {
+            return Err(Error::Usage(format!(
+                "scenarios {} and {} are both named `{}`; their results would share {}: give each a unique [scenario] name",
+                srcs[j].name,
+                srcs[i].name,
+                a.name,
+                args.out.join(&a.name).display()
+            )));
+        }
+    }
     if args.samples == Some(0) {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }

@@ -26,7 +26,8 @@
 //! 4. **Storage to export** (`storage_discharge_to_export`, default on):
 //!    stores in zones with no surplus left discharge into the remaining
 //!    export capacity, so energy stored while the corridor was full leaves
-//!    when it has room. Stores keep nothing in reserve for later deficits
+//!    when it has room. A store that charged in this hour does not also
+//!    discharge. Stores keep nothing in reserve for later deficits
 //!    (no foresight: a documented simplification; imports cover deficits).
 //! 5. **Curtailment** is the renewable surplus still left. Hydrogen offtake
 //!    is then drawn from each store; a shortfall is recorded, not served.
@@ -35,13 +36,15 @@
 //! zone/grid graph. Supplies first serve demand in their own node; then
 //! breadth-first search finds the fewest-hop path with residual capacity
 //! from any node with supply to any node with demand, and pushes as much as
-//! the path allows. Line capacity binds on the net flow (sending-end MW),
-//! so the residual of the reverse direction includes cancelling flow:
-//! without losses this is Ford–Fulkerson and the transfer is a maximum
-//! flow (exact). With losses, a fraction `loss_pu` of what is sent is lost
-//! on each line; paths are still fewest-hop first, which is exact for
-//! radial networks with one external grid (the Alxa layouts) and a
-//! heuristic otherwise (issue: min-cost generalized flow). Ties between
+//! the path allows. A line carries one net flow; its capacity binds at the
+//! sending end and a fraction `loss_pu` of what is sent is lost. A push
+//! against an existing flow cancels it first (gaining back its losses,
+//! gain 1/(1 − loss)) and only then starts a flow the other way, so the
+//! residual graph is the standard one: without losses this is
+//! Ford–Fulkerson and each transfer is a maximum flow (exact). With losses
+//! paths are still fewest-hop first, which is exact for radial networks
+//! (the Alxa layouts) and a heuristic on meshed ones (a min-cost
+//! generalized flow would be exact; not implemented). Ties between
 //! equal-length paths go to the lower node index (file order).
 //!
 //! Energy balances exactly in every zone and hour (checked by
@@ -141,8 +144,6 @@ struct Net {
     /// Lines touching each node: (line, node is the `from` end).
     adj: Vec<Vec<(usize, bool)>>,
     cap: Vec<f64>,
-    /// Net sending-end flow, positive from → to.
-    net: Vec<f64>,
     from_out: Vec<f64>,
     to_in: Vec<f64>,
     // BFS scratch
@@ -168,7 +169,6 @@ impl Net {
             ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
             adj,
             cap: vec![0.0; nl],
-            net: vec![0.0; nl],
             from_out: vec![0.0; nl],
             to_in: vec![0.0; nl],
             parent: vec![None; n],
@@ -182,7 +182,6 @@ impl Net {
         for (c, x) in self.cap.iter_mut().zip(caps) {
             *c = x;
         }
-        self.net.iter_mut().for_each(|x| *x = 0.0);
         self.from_out.iter_mut().for_each(|x| *x = 0.0);
         self.to_in.iter_mut().for_each(|x| *x = 0.0);
     }
@@ -191,7 +190,28 @@ impl Net {
     /// (`forward`) or its `to` end.
     #[inline]
     fn residual(&self, l: usize, forward: bool) -> f64 {
-        if forward { self.cap[l] - self.net[l] } else { self.cap[l] + self.net[l] }
+        self.edge(l, forward).0
+    }
+
+    /// (residual MW at the sending end, gain) of line `l` used from its
+    /// `from` end (`forward`) or its `to` end. Against an existing flow the
+    /// push first cancels it: up to the MW arriving at this end, with gain
+    /// 1/(1 − loss) (cancelling saves the losses too). Otherwise a new or
+    /// larger flow: up to the capacity left at the sending end, gain
+    /// 1 − loss. The gain is constant within one push: a push that would
+    /// cross from cancelling to a new flow stops at zero flow, and the next
+    /// augmentation continues.
+    #[inline]
+    fn edge(&self, l: usize, forward: bool) -> (f64, f64) {
+        let g = 1.0 - self.ends[l].2;
+        let (f, t) = (self.from_out[l], self.to_in[l]);
+        if forward {
+            if f < 0.0 { (-f, 1.0 / g) } else { ((self.cap[l] - f).max(0.0), g) }
+        } else if f > 0.0 {
+            (t, 1.0 / g)
+        } else {
+            ((self.cap[l] + t).max(0.0), g)
+        }
     }
 
     /// Move supply to demand: local first, then over fewest-hop paths.
@@ -281,8 +301,9 @@ impl Net {
         let mut gain = 1.0;
         let mut x = sup[source];
         for &(l, fwd) in path.iter() {
-            x = x.min(self.residual(l, fwd) / gain);
-            gain *= 1.0 - self.ends[l].2;
+            let (res, g) = self.edge(l, fwd);
+            x = x.min(res / gain);
+            gain *= g;
         }
         x = x.min(dem[sink] / gain);
         if x <= EPS {
@@ -292,15 +313,19 @@ impl Net {
         dem[sink] -= x * gain;
         let mut sent = x;
         for &(l, fwd) in path.iter() {
-            let recv = sent * (1.0 - self.ends[l].2);
+            let (_, g) = self.edge(l, fwd);
+            let recv = sent * g;
             if fwd {
-                self.net[l] += sent;
                 self.from_out[l] += sent;
                 self.to_in[l] += recv;
             } else {
-                self.net[l] -= sent;
                 self.to_in[l] -= sent;
                 self.from_out[l] -= recv;
+            }
+            // Snap a cancelled flow to exactly zero.
+            if self.from_out[l].abs() < EPS * 1e-3 || self.to_in[l].abs() < EPS * 1e-3 {
+                self.from_out[l] = 0.0;
+                self.to_in[l] = 0.0;
             }
             sent = recv;
         }
@@ -487,9 +512,7 @@ impl Dispatcher {
                         continue;
                     }
                     for &i in &self.storage_in[z] {
-                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t])
-                            - out.storage_discharge_mw[i][t];
-                        self.sup[z] += c.max(0.0);
+                        self.sup[z] += self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
                     }
                     any |= self.sup[z] > EPS;
                 }
@@ -500,9 +523,7 @@ impl Dispatcher {
                         let mut used = self.before[z] - self.sup[z];
                         for k in 0..self.storage_in[z].len() {
                             let i = self.storage_in[z][k];
-                            let c = (storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t])
-                                - out.storage_discharge_mw[i][t])
-                                .max(0.0);
+                            let c = self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
                             let x = c.min(used);
                             if x > 0.0 {
                                 self.discharge(m, i, x, t, out);
@@ -516,6 +537,11 @@ impl Dispatcher {
             for (i, e) in m.electrolysers.iter().enumerate() {
                 let take = e.offtake_kg_per_h.min(self.h2[i]);
                 self.h2[i] -= take;
+                if e.store_kg <= 0.0 {
+                    // No store: what the offtake did not take went straight
+                    // to the unconstrained consumer.
+                    self.h2[i] = 0.0;
+                }
                 out.h2_shortfall_kg[i][t] = e.offtake_kg_per_h - take;
                 out.h2_store_kg[i][t] = self.h2[i];
             }
@@ -527,7 +553,8 @@ impl Dispatcher {
                 out.line_to_mw[l][t] = self.net.to_in[l];
                 let cap = self.net.cap[l];
                 out.line_cap_mw[l][t] = cap;
-                let f = self.net.net[l].abs();
+                // Sending-end flow in the direction of flow.
+                let f = self.net.from_out[l].max(-self.net.to_in[l]);
                 out.line_congested[l][t] = cap > EPS && f >= cap * (1.0 - 1e-9) - EPS;
             }
             #[cfg(debug_assertions)]
@@ -557,6 +584,18 @@ impl Dispatcher {
         for k in 0..m.external_grids.len() {
             out.export_mw[k][t] += self.before[nz + k] - self.dem[nz + k];
         }
+    }
+
+    /// What store `i` can still discharge in hour `t` after what it already
+    /// did: the power left and the energy left (its state of charge is
+    /// already net of earlier discharge). A store that charged this hour
+    /// does not also discharge (that would only add losses).
+    fn leftover_discharge(&self, m: &Model, i: usize, up: f64, t: usize, out: &Hourly) -> f64 {
+        if out.storage_charge_mw[i][t] > 0.0 {
+            return 0.0;
+        }
+        let power_left = (m.storage[i].discharge_mw * up - out.storage_discharge_mw[i][t]).max(0.0);
+        power_left.min(storage_discharge_cap(m, i, self.soc[i], 1.0))
     }
 
     fn discharge(&mut self, m: &Model, i: usize, mw: f64, t: usize, out: &mut Hourly) {

@@ -101,7 +101,7 @@ const SYSTEM: &[Def] = &[
     ("lole_h", "h", "hours with any unserved load (LOLE for one year)"),
     ("lol_events", "count", "loss-of-load events (runs of consecutive shortfall hours)"),
     ("export_mwh", "MWh", "energy delivered to external grids"),
-    ("import_mwh", "MWh", "energy drawn from external grids"),
+    ("import_mwh", "MWh", "energy drawn from external grids (at the grid end, before line losses)"),
     ("line_losses_mwh", "MWh", "transmission losses"),
     ("storage_charge_mwh", "MWh", "energy into storage"),
     ("storage_discharge_mwh", "MWh", "energy out of storage"),

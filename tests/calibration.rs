@@ -36,6 +36,11 @@ fn default_alxa_weather_matches_domain_ranges() {
         })
         .collect();
     assert_within("annual GHI kWh/m²", &ghi, 1600.0, 1800.0);
-    assert_within("fixed-tilt PV specific yield", &col("solar.luanjingtan-pv.specific_yield_kwh_per_kwp"), 1500.0, 1700.0);
+    assert_within(
+        "fixed-tilt PV specific yield",
+        &col("solar.luanjingtan-pv.specific_yield_kwh_per_kwp"),
+        1500.0,
+        1700.0,
+    );
     assert_within("wind full-load hours", &col("wind.luanjingtan-wind.full_load_h"), 2200.0, 2600.0);
 }

@@ -637,7 +637,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             discharge_efficiency_pu: rte.sqrt(),
             soc_min_pu,
             soc_max_pu,
-            initial_soc_pu: initial_soc_pu.clamp(soc_min_pu, soc_max_pu),
+            // max/min, not clamp: soc_min ≥ soc_max is reported above, not a panic.
+            initial_soc_pu: initial_soc_pu.max(soc_min_pu).min(soc_max_pu),
             self_discharge_pu_per_h: cx.num(
                 &b,
                 "self_discharge_pu_per_h",
@@ -793,7 +794,10 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                     cx.bad(
                         key(&b, "capacity_by_circuits_up_mw"),
                         format!("has {} values for {circuits} circuits in {year}", v.len()),
-                        format!("at least {} values: the transfer limit with 0, 1, ... {circuits} circuits up", circuits + 1),
+                        format!(
+                            "at least {} values: the transfer limit with 0, 1, ... {circuits} circuits up",
+                            circuits + 1
+                        ),
                     );
                     (0..=circuits).map(|k| k as f64 * circuit_mw).collect()
                 } else {
@@ -803,7 +807,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                         cx.check(p, *x, 0.0, 1.0e6, "MW");
                     }
                     if v.windows(2).any(|w| w[1] < w[0]) {
-                        cx.bad(key(&b, "capacity_by_circuits_up_mw"), "decreases as circuits come back", "non-decreasing values");
+                        cx.bad(
+                            key(&b, "capacity_by_circuits_up_mw"),
+                            "decreases as circuits come back",
+                            "non-decreasing values",
+                        );
                     }
                     v[..=circuits as usize].to_vec()
                 }
