@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use renewplan::engine::Study;
-use renewplan::metrics::{self, Profiles};
+use renewplan::metrics::{self, ProfileSums};
 use renewplan::scenario::{self, Source};
 use std::hint::black_box;
 
@@ -15,7 +15,7 @@ fn benches(c: &mut Criterion) {
     let model = scenario::load(&Source::embedded_default()).expect("bundled scenario");
     let study = Study::new(&model);
     let mut s = study.scratch();
-    let mut prof = Profiles::new(&model);
+    let mut prof = ProfileSums::new(model.hours());
     let mut row = Vec::new();
     let mut k = 0u64;
     c.bench_function("sample_year_base", |b| {

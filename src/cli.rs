@@ -30,6 +30,18 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Merge partial results of `run --shard K/N` into one result.
+    Merge {
+        /// Partial result directories (one per shard).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long, short = 'o', default_value = "renewplan-out")]
+        out: PathBuf,
+        /// Replace an existing output directory that is not a renewplan result.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the scenario file reference (Markdown).
     Reference,
 }
@@ -53,6 +65,10 @@ pub struct RunArgs {
     /// Replace an existing output directory that is not a renewplan result.
     #[arg(long)]
     pub force: bool,
+    /// Run only the K-th of N disjoint sample ranges (1 ≤ K ≤ N) and write a
+    /// partial result for `renewplan merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -62,6 +78,13 @@ pub fn main(cli: Cli) -> Result<(), Error> {
     match cli.command.unwrap_or(Command::Run(RunArgs { out: PathBuf::from("renewplan-out"), ..Default::default() })) {
         Command::Run(args) => run(args),
         Command::Validate { scenarios } => validate(&scenarios),
+        Command::Merge { dirs, out, force } => {
+            let (summary, files) = crate::shard::merge(&dirs, 0)?;
+            output::write_dir(&out, &files, force)?;
+            println!("{}", output::table(&summary));
+            println!("merged {} partial results into {}", dirs.len(), out.display());
+            Ok(())
+        }
         Command::Reference => {
             print!("{}", scenario::reference::markdown());
             Ok(())
@@ -122,34 +145,35 @@ fn run(args: RunArgs) -> Result<(), Error> {
     let several = models.len() > 1;
     for (model, src) in models.iter().zip(&srcs) {
         let dir = if several { args.out.join(&model.name) } else { args.out.clone() };
-        let method = Method {
-            seed: args.seed.unwrap_or(model.default_seed),
-            first: 0,
-            samples: args.samples.unwrap_or(model.default_samples),
-            threads: args.threads,
-        };
+        let total = args.samples.unwrap_or(model.default_samples);
+        let (first, samples) = args.shard.map_or((0, total), |s| s.range(total));
+        let method = Method { seed: args.seed.unwrap_or(model.default_seed), first, samples, threads: args.threads };
         let t0 = Instant::now();
         let study = Study::new(model);
         let bar = progress_bar(method.samples, args.quiet, &model.name);
         let results = study.run(method, &|n| bar.inc(n));
         bar.finish_and_clear();
         let elapsed = t0.elapsed().as_secs_f64();
-        let rep_metric = results.registry.index(output::REPRESENTATIVE_METRIC).unwrap_or(0);
-        let rep = results.median_sample(rep_metric);
-        let trace = study.trace(method.seed, rep);
         let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
         let timing = output::Timing {
             threads,
             elapsed_s: elapsed,
             sample_years_per_s: method.samples as f64 / elapsed.max(1e-9),
         };
-        let summary = output::summary(model, src, &results, rep, timing);
-        let files = vec![
-            ("summary.json".to_string(), output::summary_json(&summary)),
-            ("samples.csv".to_string(), output::samples_csv(&results)),
-            ("hourly-median.csv".to_string(), output::hourly_csv(model, &trace.inputs, &trace.hourly)),
-            ("scenario.toml".to_string(), src.text.clone().into_bytes()),
-        ];
+        if let Some(shard) = args.shard {
+            let files = crate::shard::partial_files(src, &results, total, shard, &model.name);
+            output::write_dir(&dir, &files, args.force)?;
+            println!(
+                "shard {}/{} (samples {}..{}) written to {}",
+                shard.k,
+                shard.n,
+                first,
+                first + samples,
+                dir.display()
+            );
+            continue;
+        }
+        let (summary, files) = output::result_files(&study, src, &results, timing);
         output::write_dir(&dir, &files, args.force)?;
         if !args.quiet {
             println!("{}", output::table(&summary));

@@ -12,7 +12,7 @@
 
 use crate::conversion::Converter;
 use crate::dispatch::{Dispatcher, Hourly, Inputs};
-use crate::metrics::{self, FleetHourly, Profiles, Registry};
+use crate::metrics::{self, FleetHourly, ProfileSums, Registry};
 use crate::model::Model;
 use crate::outage::Chain;
 use crate::rng;
@@ -41,7 +41,7 @@ pub struct Results {
     pub method: Method,
     /// `rows[i]` belongs to sample `method.first + i`.
     pub rows: Vec<Vec<f64>>,
-    pub profiles: Profiles,
+    pub profiles: ProfileSums,
 }
 
 /// Everything precomputed for a model, shared read-only by all threads.
@@ -155,7 +155,7 @@ impl<'a> Study<'a> {
     }
 
     /// Simulate one sample completely; hourly detail is left in `s.hourly`.
-    pub fn simulate(&self, seed: u64, sample: u64, s: &mut Scratch, prof: &mut Profiles, row: &mut Vec<f64>) {
+    pub fn simulate(&self, seed: u64, sample: u64, s: &mut Scratch, prof: &mut ProfileSums, row: &mut Vec<f64>) {
         self.prepare(seed, sample, s);
         s.dispatcher.run(self.model, &s.inputs, &mut s.hourly);
         metrics::record(self.model, &s.inputs, &s.fleets, &s.hourly, prof, row);
@@ -180,7 +180,7 @@ impl<'a> Study<'a> {
                 .map_init(
                     || self.scratch(),
                     |scratch, &(start, n)| {
-                        let mut prof = Profiles::new(self.model);
+                        let mut prof = ProfileSums::new(self.model.hours());
                         let mut rows = Vec::with_capacity(n as usize);
                         for k in start..start + n {
                             let mut row = Vec::with_capacity(self.registry.defs.len());
@@ -201,7 +201,7 @@ impl<'a> Study<'a> {
                 Err(_) => work(),
             }
         };
-        let mut profiles = Profiles::new(self.model);
+        let mut profiles = ProfileSums::new(self.model.hours());
         let mut rows = Vec::with_capacity(method.samples as usize);
         for (r, p) in parts {
             rows.extend(r);
@@ -214,7 +214,7 @@ impl<'a> Study<'a> {
     /// the same draws as in the run).
     pub fn trace(&self, seed: u64, sample: u64) -> Scratch {
         let mut s = self.scratch();
-        let mut prof = Profiles::new(self.model);
+        let mut prof = ProfileSums::new(self.model.hours());
         let mut row = Vec::new();
         self.simulate(seed, sample, &mut s, &mut prof, &mut row);
         s

@@ -20,6 +20,7 @@ pub mod outage;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod solar;
 pub mod weather;
 pub mod wind;

@@ -38,6 +38,16 @@ impl Registry {
         for (k, u, desc) in SYSTEM {
             add(format!("system.{k}"), u, desc);
         }
+        for mo in 1..=12 {
+            add(format!("system.h2_t_month_{mo:02}"), "t", "hydrogen produced in this calendar month");
+        }
+        for p in EXPORT_DURATION_PCT {
+            add(
+                format!("system.export_duration_mw_{p:03}"),
+                "MW",
+                "export level reached or exceeded in this percentage of hours (export duration curve)",
+            );
+        }
         for z in &m.zones {
             for (k, u, desc) in ZONE {
                 add(format!("zone.{}.{k}", z.name), u, desc);
@@ -87,6 +97,10 @@ impl Registry {
 }
 
 type Def = (&'static str, &'static str, &'static str);
+
+/// Points (percent of hours) of the per-sample export duration curve.
+pub const EXPORT_DURATION_PCT: [u32; 21] =
+    [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100];
 
 const SYSTEM: &[Def] = &[
     ("available_mwh", "MWh", "renewable energy wind and solar could produce given weather and outages"),
@@ -164,51 +178,85 @@ const GENERATOR: &[Def] =
 const EXTERNAL: &[Def] =
     &[("export_mwh", "MWh", "energy delivered to this grid"), ("import_mwh", "MWh", "energy drawn from this grid")];
 
-/// Month × hour-of-day sums (MWh or hours), mergeable by addition.
+/// Month × hour-of-day means per sampled year, and the loss-of-load
+/// probability of every hour of the horizon: the finished view of
+/// [`ProfileSums`] that summaries and charts read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Profiles {
     pub samples: u64,
+    /// Expected MWh per year in each month × hour-of-day cell.
     pub curtailed_mwh: Vec<[f64; 24]>,
     pub unserved_mwh: Vec<[f64; 24]>,
+    /// Expected hours per year with unserved load in each cell.
     pub lol_hours: Vec<[f64; 24]>,
     pub export_mwh: Vec<[f64; 24]>,
     pub available_mwh: Vec<[f64; 24]>,
-    /// Hours in each month × hour cell per sample (for means).
+    /// Hours in each month × hour cell of one sampled year.
     pub hours: Vec<[f64; 24]>,
+    /// Probability of any unserved load in each hour of the horizon (LOLP).
+    pub lolp_by_hour: Vec<f64>,
 }
 
-impl Profiles {
-    pub fn new(m: &Model) -> Self {
-        let mut hours = vec![[0.0; 24]; 12];
-        for t in 0..m.hours() {
-            hours[m.calendar.month[t] as usize][m.calendar.hour_of_day[t] as usize] += 1.0;
-        }
-        let z = vec![[0.0; 24]; 12];
-        Profiles {
-            samples: 0,
-            curtailed_mwh: z.clone(),
-            unserved_mwh: z.clone(),
-            lol_hours: z.clone(),
-            export_mwh: z.clone(),
-            available_mwh: z,
-            hours,
-        }
+/// Fixed-point resolution of [`ProfileSums`]: 1 kWh (or 0.001 h).
+const FIXED_PER_UNIT: f64 = 1000.0;
+
+/// Exact, mergeable sums behind [`Profiles`]. Each sample's cell totals are
+/// rounded once to 1 kWh and added as integers, so sums are associative:
+/// any split of the samples (threads, blocks, shards) merges to exactly the
+/// same totals. Fixed size: 5 × 12 × 24 cells plus one count per hour of
+/// the horizon, whatever the sample count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProfileSums {
+    pub samples: u64,
+    pub cells: Vec<[[i128; 24]; 12]>,
+    pub lol_count_by_hour: Vec<u64>,
+}
+
+/// Series in [`ProfileSums::cells`].
+const CURTAILED: usize = 0;
+const UNSERVED: usize = 1;
+const LOL: usize = 2;
+const EXPORT: usize = 3;
+const AVAILABLE: usize = 4;
+
+impl ProfileSums {
+    pub fn new(hours: usize) -> Self {
+        ProfileSums { samples: 0, cells: vec![[[0; 24]; 12]; 5], lol_count_by_hour: vec![0; hours] }
     }
 
-    pub fn merge(&mut self, o: &Profiles) {
+    pub fn merge(&mut self, o: &ProfileSums) {
         self.samples += o.samples;
-        for (a, b) in [
-            (&mut self.curtailed_mwh, &o.curtailed_mwh),
-            (&mut self.unserved_mwh, &o.unserved_mwh),
-            (&mut self.lol_hours, &o.lol_hours),
-            (&mut self.export_mwh, &o.export_mwh),
-            (&mut self.available_mwh, &o.available_mwh),
-        ] {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
             for (ra, rb) in a.iter_mut().zip(b) {
                 for (x, y) in ra.iter_mut().zip(rb) {
                     *x += y;
                 }
             }
+        }
+        for (a, b) in self.lol_count_by_hour.iter_mut().zip(&o.lol_count_by_hour) {
+            *a += b;
+        }
+    }
+
+    /// Means per sampled year.
+    pub fn finish(&self, m: &Model) -> Profiles {
+        let n = self.samples.max(1) as f64;
+        let series = |k: usize| -> Vec<[f64; 24]> {
+            self.cells[k].iter().map(|row| std::array::from_fn(|h| row[h] as f64 / FIXED_PER_UNIT / n)).collect()
+        };
+        let mut hours = vec![[0.0; 24]; 12];
+        for t in 0..m.hours() {
+            hours[m.calendar.month[t] as usize][m.calendar.hour_of_day[t] as usize] += 1.0;
+        }
+        Profiles {
+            samples: self.samples,
+            curtailed_mwh: series(CURTAILED),
+            unserved_mwh: series(UNSERVED),
+            lol_hours: series(LOL),
+            export_mwh: series(EXPORT),
+            available_mwh: series(AVAILABLE),
+            hours,
+            lolp_by_hour: self.lol_count_by_hour.iter().map(|c| *c as f64 / n).collect(),
         }
     }
 }
@@ -232,7 +280,7 @@ fn ratio(a: f64, b: f64, empty: f64) -> f64 {
 
 /// Reduce one sample's hourly results to a row of metrics (in registry
 /// order), and add its month × hour profile to `prof`.
-pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut Profiles, row: &mut Vec<f64>) {
+pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut ProfileSums, row: &mut Vec<f64>) {
     row.clear();
     let hours = m.hours();
     let nz = m.zones.len();
@@ -257,6 +305,9 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     let mut events = 0.0;
     let mut prev = false;
     let mut export = 0.0;
+    let mut cell = [[[0.0f64; 24]; 12]; 5];
+    let mut export_by_hour = Vec::with_capacity(hours);
+    let mut h2_by_month = [0.0f64; 12];
     for t in 0..hours {
         let (mo, hd) = (cal.month[t] as usize, cal.hour_of_day[t] as usize);
         let short: f64 = (0..nz).map(|z| h.zone_unserved_mw[z][t]).sum();
@@ -272,11 +323,23 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
             }
         }
         prev = lol;
-        prof.curtailed_mwh[mo][hd] += curt;
-        prof.unserved_mwh[mo][hd] += short;
-        prof.lol_hours[mo][hd] += f64::from(u8::from(lol));
-        prof.export_mwh[mo][hd] += ex;
-        prof.available_mwh[mo][hd] += avail;
+        cell[CURTAILED][mo][hd] += curt;
+        cell[UNSERVED][mo][hd] += short;
+        cell[EXPORT][mo][hd] += ex;
+        cell[AVAILABLE][mo][hd] += avail;
+        if lol {
+            cell[LOL][mo][hd] += 1.0;
+            prof.lol_count_by_hour[t] += 1;
+        }
+        export_by_hour.push(ex);
+        h2_by_month[mo] += h.h2_kg.iter().map(|v| v[t]).sum::<f64>() / 1000.0;
+    }
+    for (acc, c) in prof.cells.iter_mut().zip(&cell) {
+        for (ra, rc) in acc.iter_mut().zip(c) {
+            for (x, y) in ra.iter_mut().zip(rc) {
+                *x += (y * FIXED_PER_UNIT).round() as i128;
+            }
+        }
     }
     prof.samples += 1;
     let import: f64 = h.import_mw.iter().map(|v| sum(v)).sum();
@@ -313,6 +376,12 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         used * m.emissions.grid_co2_t_per_mwh,
         used * m.emissions.coal_tce_per_mwh,
     ]);
+    row.extend_from_slice(&h2_by_month);
+    // Export duration curve: the level exceeded in p % of hours.
+    export_by_hour.sort_by(|a, b| b.total_cmp(a));
+    for p in EXPORT_DURATION_PCT {
+        row.push(quantile_sorted(&export_by_hour, p as f64 / 100.0));
+    }
     for z in 0..nz {
         row.extend_from_slice(&[
             zone_avail[z],
@@ -435,7 +504,26 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 impl Estimate {
+    /// Summary of `values` (NaN everywhere when there are none, e.g. an
+    /// empty shard; serialised as null).
     pub fn from_values(def: &MetricDef, values: &[f64]) -> Self {
+        if values.is_empty() {
+            let nan = f64::NAN;
+            return Estimate {
+                key: def.key.clone(),
+                unit: def.unit.clone(),
+                mean: nan,
+                std_error: nan,
+                std_dev: nan,
+                p5: nan,
+                p10: nan,
+                p50: nan,
+                p90: nan,
+                p95: nan,
+                min: nan,
+                max: nan,
+            };
+        }
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var =

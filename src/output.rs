@@ -102,11 +102,35 @@ pub fn summary(model: &Model, source: &Source, results: &Results, representative
             .zip(&results.registry.defs)
             .map(|(estimate, d): (Estimate, &MetricDef)| MetricSummary { estimate, description: d.description.clone() })
             .collect(),
-        profiles: results.profiles.clone(),
+        profiles: results.profiles.finish(model),
         representative: Representative { metric: REPRESENTATIVE_METRIC.into(), sample: representative },
         model: serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
         timing,
     }
+}
+
+/// Everything a finished run writes: summary, per-sample rows, the hourly
+/// dispatch of the representative (median) sample, and the scenario text.
+/// Used by `run` and by `merge`, so a merged result is the same bytes as
+/// one run (timing fields aside).
+pub fn result_files(
+    study: &crate::engine::Study,
+    source: &Source,
+    results: &Results,
+    timing: Timing,
+) -> (Summary, Files) {
+    let model = study.model;
+    let rep_metric = results.registry.index(REPRESENTATIVE_METRIC).unwrap_or(0);
+    let rep = results.median_sample(rep_metric);
+    let trace = study.trace(results.method.seed, rep);
+    let summary = summary(model, source, results, rep, timing);
+    let files = vec![
+        ("summary.json".to_string(), summary_json(&summary)),
+        ("samples.csv".to_string(), samples_csv(results)),
+        ("hourly-median.csv".to_string(), hourly_csv(model, &trace.inputs, &trace.hourly)),
+        ("scenario.toml".to_string(), source.text.clone().into_bytes()),
+    ];
+    (summary, files)
 }
 
 pub fn summary_json(s: &Summary) -> Vec<u8> {
@@ -218,7 +242,7 @@ const MARKER: &str = "summary.json";
 pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
     let io = |context: String| move |source| Error::Io { context, source };
     if dir.exists() {
-        let ours = dir.join(MARKER).exists();
+        let ours = dir.join(MARKER).exists() || dir.join("partial.json").exists();
         let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !dir.is_dir() || (!ours && !empty && !force) {
             return Err(Error::Usage(format!(

@@ -51,13 +51,21 @@ const KEY_METRICS: [&str; 14] = [
     "system.coal_saved_tce",
 ];
 
-/// A value and its unit for people: fractions as percentages.
+/// A value and its unit for people: fractions as percentages, rounding
+/// noise (|x| < 1e-6) as 0.
 fn show(x: f64, unit: &str) -> String {
-    if unit == "fraction" {
+    if x.abs() < 1e-6 {
+        "0".into()
+    } else if unit == "fraction" {
         format!("{:.2}", x * 100.0)
     } else {
         fmt_num(x)
     }
+}
+
+/// A whole number with thousands separators.
+fn int(x: f64) -> String {
+    if x.abs() >= 1000.0 { fmt_num(x) } else { format!("{x:.0}") }
 }
 
 fn show_unit(unit: &str) -> &str {
@@ -98,7 +106,8 @@ fn str_of(v: &Value) -> String {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         Value::Number(n) => match n.as_f64() {
-            Some(x) if x.fract() != 0.0 && x.abs() < 1000.0 => {
+            Some(x) if x.fract() == 0.0 => int(x),
+            Some(x) if x.abs() < 1000.0 => {
                 let s = format!("{x:.4}");
                 s.trim_end_matches('0').trim_end_matches('.').to_string()
             }
@@ -135,7 +144,12 @@ fn items_table(out: &mut String, title: &str, items: &[Value], cols: &[(&str, &s
                         if f <= 0.0 {
                             format!("{} units, none", str_of(u))
                         } else {
-                            format!("{} units, FOR {:.2} %, MTTR {:.0} h", str_of(u), f / (f + r) * 100.0, 1.0 / r.max(1e-12))
+                            format!(
+                                "{} units, FOR {:.2} %, MTTR {:.0} h",
+                                str_of(u),
+                                f / (f + r) * 100.0,
+                                1.0 / r.max(1e-12)
+                            )
                         }
                     }
                     _ => str_of(v),
@@ -155,7 +169,8 @@ fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
 
 fn inputs(out: &mut String, summary: &Summary, files: &Files) {
     let m = &summary.model;
-    let mut nodes: Vec<String> = arr(m, "zones").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))).collect();
+    let mut nodes: Vec<String> =
+        arr(m, "zones").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))).collect();
     nodes.extend(arr(m, "external_grids").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))));
     out.push_str("<section id=\"inputs\"><h2>Inputs and assumptions</h2>\n");
     out.push_str(
@@ -173,7 +188,13 @@ fn inputs(out: &mut String, summary: &Summary, files: &Files) {
         out,
         "Zones",
         arr(m, "zones"),
-        &[("name", "Zone"), ("latitude_deg", "Latitude (°)"), ("longitude_deg", "Longitude (°)"), ("elevation_m", "Elevation (m)"), ("utc_offset_h", "UTC offset (h)")],
+        &[
+            ("name", "Zone"),
+            ("latitude_deg", "Latitude (°)"),
+            ("longitude_deg", "Longitude (°)"),
+            ("elevation_m", "Elevation (m)"),
+            ("utc_offset_h", "UTC offset (h)"),
+        ],
         &nodes,
     );
     items_table(
@@ -254,7 +275,14 @@ fn inputs(out: &mut String, summary: &Summary, files: &Files) {
         out,
         "Dispatchable generators",
         arr(m, "generators"),
-        &[("name", "Unit"), ("zone", "Zone"), ("capacity_mw", "Capacity (MW)"), ("variable_cost_cny_per_mwh", "Variable cost (CNY/MWh)"), ("co2_t_per_mwh", "CO₂ (t/MWh)"), ("outages", "Outages")],
+        &[
+            ("name", "Unit"),
+            ("zone", "Zone"),
+            ("capacity_mw", "Capacity (MW)"),
+            ("variable_cost_cny_per_mwh", "Variable cost (CNY/MWh)"),
+            ("co2_t_per_mwh", "CO₂ (t/MWh)"),
+            ("outages", "Outages"),
+        ],
         &nodes,
     );
     items_table(
@@ -281,15 +309,27 @@ fn inputs(out: &mut String, summary: &Summary, files: &Files) {
     );
     if let Some(d) = m.get("dispatch") {
         out.push_str("<h3>Dispatch rules and emission factors</h3><table><tbody>\n");
-        let _ = writeln!(out, "<tr><th>Surplus priority</th><td>{}</td></tr>", esc(&str_of(d.get("surplus_priority").unwrap_or(&Value::Null))));
+        let _ = writeln!(
+            out,
+            "<tr><th>Surplus priority</th><td>{}</td></tr>",
+            esc(&str_of(d.get("surplus_priority").unwrap_or(&Value::Null)))
+        );
         let _ = writeln!(
             out,
             "<tr><th>Storage may discharge to export</th><td>{}</td></tr>",
             esc(&str_of(d.get("storage_discharge_to_export").unwrap_or(&Value::Null)))
         );
         if let Some(e) = m.get("emissions") {
-            let _ = writeln!(out, "<tr><th>Grid CO₂ factor (t/MWh)</th><td>{}</td></tr>", esc(&str_of(e.get("grid_co2_t_per_mwh").unwrap_or(&Value::Null))));
-            let _ = writeln!(out, "<tr><th>Standard coal (tce/MWh)</th><td>{}</td></tr>", esc(&str_of(e.get("coal_tce_per_mwh").unwrap_or(&Value::Null))));
+            let _ = writeln!(
+                out,
+                "<tr><th>Grid CO₂ factor (t/MWh)</th><td>{}</td></tr>",
+                esc(&str_of(e.get("grid_co2_t_per_mwh").unwrap_or(&Value::Null)))
+            );
+            let _ = writeln!(
+                out,
+                "<tr><th>Standard coal (tce/MWh)</th><td>{}</td></tr>",
+                esc(&str_of(e.get("coal_tce_per_mwh").unwrap_or(&Value::Null)))
+            );
         }
         out.push_str("</tbody></table>\n");
     }
@@ -313,14 +353,25 @@ fn provenance(out: &mut String, s: &Summary) {
         ("Scenario SHA-256", s.scenario.sha256.clone()),
         ("Study year", s.scenario.study_year.to_string()),
         ("Seed", s.run.seed.to_string()),
-        ("Samples", format!("{} (indices {} to {})", s.run.samples, s.run.first_sample, (s.run.first_sample + s.run.samples).saturating_sub(1))),
-        ("Hours per sample", fmt_num(s.run.hours as f64)),
-        ("Representative sample", format!("{} (median of {})", s.representative.sample, s.representative.metric)),
-        ("Run time", format!("{:.2} s on {} threads ({:.0} sample-years/s)", s.timing.elapsed_s, s.timing.threads, s.timing.sample_years_per_s)),
         (
-            "Reproduce",
-            format!("renewplan run {} --samples {} --seed {}", s.scenario.file, s.run.samples, s.run.seed),
+            "Samples",
+            format!(
+                "{} (indices {} to {})",
+                s.run.samples,
+                s.run.first_sample,
+                (s.run.first_sample + s.run.samples).saturating_sub(1)
+            ),
         ),
+        ("Hours per sample", int(s.run.hours as f64)),
+        ("Representative sample", format!("{} (median of {})", s.representative.sample, s.representative.metric)),
+        (
+            "Run time",
+            format!(
+                "{:.2} s on {} threads ({:.0} sample-years/s)",
+                s.timing.elapsed_s, s.timing.threads, s.timing.sample_years_per_s
+            ),
+        ),
+        ("Reproduce", format!("renewplan run {} --samples {} --seed {}", s.scenario.file, s.run.samples, s.run.seed)),
     ];
     for (k, v) in rows {
         let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
@@ -359,6 +410,7 @@ figcaption { font-size: 0.92em; margin-top: 0.4em; }
 .key span { display: inline-block; margin: 0 1.2em 0.3em 0; }
 .key i { display: inline-block; width: 1.4em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.05em; }
 pre { background: var(--band); padding: 0.8em; overflow-x: auto; font-size: 0.82em; white-space: pre-wrap; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace, "renewplan-sans"; }
 code { font-size: 0.92em; }
 details { margin: 0.6em 0 1em; }
 summary { cursor: pointer; }
@@ -380,7 +432,7 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         "<p class=\"sub\">Scenario <code>{}</code> · study year {} · {} sampled years · seed {} · {} {}</p>",
         esc(&s.scenario.name),
         s.scenario.study_year,
-        fmt_num(s.run.samples as f64),
+        int(s.run.samples as f64),
         s.run.seed,
         esc(&s.program.name),
         esc(&s.program.version)
@@ -401,7 +453,11 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
          (how much one year varies). Rates are in %.</p>\n",
     );
     metrics_table(&mut body, s, Some(&KEY_METRICS));
-    let _ = writeln!(body, "<details><summary>All {} metrics (system, zones, fleets, lines, plants)</summary>", s.metrics.len());
+    let _ = writeln!(
+        body,
+        "<details><summary>All {} metrics (system, zones, fleets, lines, plants)</summary>",
+        s.metrics.len()
+    );
     metrics_table(&mut body, s, None);
     body.push_str("</details></section>\n");
 
@@ -452,7 +508,8 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
     let mut html = String::with_capacity(body.len() + font_face.len() + 4096);
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-    let _ = writeln!(html, "<meta name=\"generator\" content=\"{} {}\"/>", esc(&s.program.name), esc(&s.program.version));
+    let _ =
+        writeln!(html, "<meta name=\"generator\" content=\"{} {}\"/>", esc(&s.program.name), esc(&s.program.version));
     let _ = writeln!(html, "<title>{} — {} report</title>", esc(&title), esc(&s.program.name));
     html.push_str("<style>\n");
     html.push_str(&font_face);
