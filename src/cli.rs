@@ -24,6 +24,9 @@ pub struct Cli {
 pub enum Command {
     /// Simulate scenarios and write results (default: the bundled Alxa 2030 base scenario).
     Run(RunArgs),
+    /// Compare scenarios with the first (the base) on common random numbers:
+    /// paired differences with 95 % confidence intervals.
+    Compare(RunArgs),
     /// Check scenario files without simulating.
     Validate {
         /// Scenario files (TOML).
@@ -77,6 +80,7 @@ pub struct RunArgs {
 pub fn main(cli: Cli) -> Result<(), Error> {
     match cli.command.unwrap_or(Command::Run(RunArgs { out: PathBuf::from("renewplan-out"), ..Default::default() })) {
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Merge { dirs, out, force } => {
             let (summary, files) = crate::shard::merge(&dirs, 0)?;
@@ -111,13 +115,13 @@ fn validate(paths: &[PathBuf]) -> Result<(), Error> {
     if problems.is_empty() { Ok(()) } else { Err(Error::Scenario(problems)) }
 }
 
-fn run(args: RunArgs) -> Result<(), Error> {
-    let srcs = sources(&args.scenarios)?;
-    // Resolve every scenario before simulating any: a typo in the third
-    // file must not cost the first two runs.
+/// Resolve every scenario before simulating any (a typo in the third file
+/// must not cost the first two runs); names must be unique, since results
+/// go to one subdirectory per scenario name.
+fn load_all(srcs: &[Source]) -> Result<Vec<crate::model::Model>, Error> {
     let mut models = Vec::new();
     let mut problems = Vec::new();
-    for s in &srcs {
+    for s in srcs {
         match scenario::load(s) {
             Ok(m) => models.push(m),
             Err(Error::Scenario(p)) => problems.extend(p),
@@ -127,18 +131,20 @@ fn run(args: RunArgs) -> Result<(), Error> {
     if !problems.is_empty() {
         return Err(Error::Scenario(problems));
     }
-    // Several scenarios write one subdirectory each, named after the scenario.
     for (i, a) in models.iter().enumerate() {
         if let Some(j) = models[..i].iter().position(|b| b.name == a.name) {
             return Err(Error::Usage(format!(
-                "scenarios {} and {} are both named `{}`; their results would share {}: give each a unique [scenario] name",
-                srcs[j].name,
-                srcs[i].name,
-                a.name,
-                args.out.join(&a.name).display()
+                "scenarios {} and {} are both named `{}`; their results would share one directory: give each a unique [scenario] name",
+                srcs[j].name, srcs[i].name, a.name
             )));
         }
     }
+    Ok(models)
+}
+
+fn run(args: RunArgs) -> Result<(), Error> {
+    let srcs = sources(&args.scenarios)?;
+    let models = load_all(&srcs)?;
     if args.samples == Some(0) {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
@@ -199,4 +205,68 @@ fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
     }
     bar.set_prefix(name.to_string());
     bar
+}
+
+fn compare(args: RunArgs) -> Result<(), Error> {
+    if args.scenarios.len() < 2 {
+        return Err(Error::Usage(
+            "compare needs a base scenario and at least one other: compare BASE.toml OTHER.toml...".into(),
+        ));
+    }
+    if args.shard.is_some() {
+        return Err(Error::Usage("compare does not take --shard; shard each scenario with `run --shard`".into()));
+    }
+    let srcs = sources(&args.scenarios)?;
+    let models = load_all(&srcs)?;
+    let samples = args.samples.unwrap_or(models[0].default_samples);
+    if samples < 2 {
+        return Err(Error::Usage("--samples must be at least 2 for a paired comparison".into()));
+    }
+    // One seed and one sample range for all: common random numbers.
+    let method = Method { seed: args.seed.unwrap_or(models[0].default_seed), first: 0, samples, threads: args.threads };
+    let t0 = Instant::now();
+    let bar = progress_bar(samples * models.len() as u64, args.quiet, "compare");
+    let studies: Vec<Study> = models.iter().map(Study::new).collect();
+    let work = || {
+        use rayon::prelude::*;
+        studies.par_iter().map(|s| s.run(method, &|n| bar.inc(n))).collect::<Vec<_>>()
+    };
+    let runs = if args.threads == 0 {
+        work()
+    } else {
+        match rayon::ThreadPoolBuilder::new().num_threads(args.threads).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        }
+    };
+    bar.finish_and_clear();
+    let elapsed = t0.elapsed().as_secs_f64();
+    let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+    let rows = crate::compare::compare(&names, &runs);
+    let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
+    let mut files = Vec::new();
+    for ((study, src), results) in studies.iter().zip(&srcs).zip(&runs) {
+        let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: 0.0 };
+        let (_, f) = output::result_files(study, src, results, timing);
+        files.extend(f.into_iter().map(|(name, bytes)| (format!("{}/{name}", study.model.name), bytes)));
+    }
+    files.push(("compare.csv".into(), crate::compare::csv(&rows)));
+    let mut json = serde_json::to_vec_pretty(&serde_json::json!({
+        "program": { "name": output::PROGRAM, "version": output::VERSION },
+        "base": names[0],
+        "scenarios": names,
+        "seed": method.seed,
+        "samples": samples,
+        "rows": rows,
+    }))
+    .unwrap_or_default();
+    json.push(b'\n');
+    files.push(("compare.json".into(), json));
+    output::write_dir(&args.out, &files, args.force)?;
+    if !args.quiet {
+        println!("{}", crate::compare::table(&rows, &names[0]));
+        println!("{} scenarios × {samples} samples in {elapsed:.2} s", names.len());
+    }
+    println!("results written to {}", args.out.display());
+    Ok(())
 }

@@ -10,6 +10,7 @@
 //! `output` writes result files; `cli` is the command line.
 
 pub mod cli;
+pub mod compare;
 pub mod conversion;
 pub mod dispatch;
 pub mod engine;
