@@ -72,6 +72,19 @@ pub struct RunArgs {
     /// partial result for `renewplan merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::shard::Shard>,
+    /// Keep adding samples in batches until the relative standard error of
+    /// --target-metric is at most this (e.g. 0.01), or --max-samples is reached.
+    #[arg(long, value_name = "RSE")]
+    pub target_rse: Option<f64>,
+    /// Metric for --target-rse.
+    #[arg(long, default_value = "system.utilisation_rate", value_name = "KEY")]
+    pub target_metric: String,
+    /// Samples per batch for --target-rse.
+    #[arg(long, default_value_t = 100)]
+    pub batch: u64,
+    /// Sample cap for --target-rse.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_samples: u64,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -156,9 +169,22 @@ fn run(args: RunArgs) -> Result<(), Error> {
         let method = Method { seed: args.seed.unwrap_or(model.default_seed), first, samples, threads: args.threads };
         let t0 = Instant::now();
         let study = Study::new(model);
-        let bar = progress_bar(method.samples, args.quiet, &model.name);
-        let results = study.run(method, &|n| bar.inc(n));
-        bar.finish_and_clear();
+        let (results, stopping) = match args.target_rse {
+            None => {
+                let bar = progress_bar(method.samples, args.quiet, &model.name);
+                let r = study.run(method, &|n| bar.inc(n));
+                bar.finish_and_clear();
+                (r, None)
+            }
+            Some(target) => {
+                let precision = precision(&args, &study, target)?;
+                let bar = progress_bar(precision.max_samples, args.quiet, &model.name);
+                let (r, stop) = study.run_to_precision(method.seed, args.threads, &precision, &|n| bar.inc(n));
+                bar.finish_and_clear();
+                (r, Some(stop))
+            }
+        };
+        let method = results.method;
         let elapsed = t0.elapsed().as_secs_f64();
         let threads = if args.threads == 0 { rayon::current_num_threads() } else { args.threads };
         let timing = output::Timing {
@@ -179,7 +205,12 @@ fn run(args: RunArgs) -> Result<(), Error> {
             );
             continue;
         }
-        let (summary, files) = output::result_files(&study, src, &results, timing);
+        let (mut summary, mut files) = output::result_files(&study, src, &results, timing);
+        if let Some(stop) = stopping {
+            println!("stopped after {} samples: {}", stop.samples, stop.reason);
+            summary.stopping = Some(stop);
+            files[0].1 = output::summary_json(&summary);
+        }
         output::write_dir(&dir, &files, args.force)?;
         if !args.quiet {
             println!("{}", output::table(&summary));
@@ -191,6 +222,32 @@ fn run(args: RunArgs) -> Result<(), Error> {
         println!("results written to {}", dir.display());
     }
     Ok(())
+}
+
+fn precision(args: &RunArgs, study: &Study, target: f64) -> Result<crate::engine::Precision, Error> {
+    if !(target > 0.0 && target < 1.0) {
+        return Err(Error::Usage(format!(
+            "--target-rse {target}: give a relative standard error between 0 and 1, e.g. 0.01"
+        )));
+    }
+    if args.shard.is_some() || args.samples.is_some() {
+        return Err(Error::Usage(
+            "--target-rse chooses the sample count itself: use --max-samples for the cap, not --samples or --shard"
+                .into(),
+        ));
+    }
+    if args.batch < 2 || args.max_samples < args.batch {
+        return Err(Error::Usage("--batch must be at least 2 and no larger than --max-samples".into()));
+    }
+    let metric = study.registry.index(&args.target_metric).ok_or_else(|| {
+        let keys: Vec<&str> = study.registry.defs.iter().map(|d| d.key.as_str()).collect();
+        Error::Usage(format!(
+            "--target-metric `{}` is not a metric of this scenario{}; e.g. system.utilisation_rate, system.unserved_mwh, system.lole_h",
+            args.target_metric,
+            crate::scenario::resolve::suggest(&args.target_metric, &keys)
+        ))
+    })?;
+    Ok(crate::engine::Precision { metric, target_rse: target, batch: args.batch, max_samples: args.max_samples })
 }
 
 fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {

@@ -9,10 +9,12 @@
 //! 1. **Local renewables serve local load.** Each zone's available wind and
 //!    solar first covers its own firm load.
 //! 2. **Deficits are covered in tiers**, each a maximum transfer over the
-//!    network (see *Transfers*): (a) other zones' renewable surplus; (b)
-//!    storage discharge, local first; (c) dispatchable generators in merit
-//!    order (cheapest variable cost first within a zone); (d) imports from
-//!    external grids up to their import limit. What is still missing is
+//!    network (see *Transfers*): (a) other zones' renewable surplus; then,
+//!    in the order of `dispatch.deficit_priority` (default `storage,
+//!    generators, imports`): (b) storage discharge, local first; (c)
+//!    dispatchable generators in merit order (cheapest variable cost first
+//!    within a zone); (d) imports from external grids up to their import
+//!    limit. What is still missing is
 //!    **unserved energy**. Serving load comes before every surplus use:
 //!    curtailing while load is unserved is impossible by construction.
 //! 3. **Surplus** renewable energy left in each zone goes to the uses in
@@ -52,7 +54,7 @@
 //! discharge + line inflow = served load + storage charge + electrolyser
 //! input + line outflow + curtailment.
 
-use crate::model::{Model, SurplusUse};
+use crate::model::{DeficitSource, Model, SurplusUse};
 
 const EPS: f64 = 1e-9;
 
@@ -392,7 +394,6 @@ impl Dispatcher {
     pub fn run(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
         out.reset(m);
         let nz = m.zones.len();
-        let ne = m.external_grids.len();
         for (i, s) in m.storage.iter().enumerate() {
             self.soc[i] = s.initial_soc_pu * s.energy_mwh;
         }
@@ -422,52 +423,12 @@ impl Dispatcher {
             self.surplus.copy_from_slice(&self.sup);
             let any_deficit = self.dem.iter().any(|d| *d > EPS);
             if any_deficit {
-                // 2b. storage discharge
-                self.sup.iter_mut().for_each(|x| *x = 0.0);
-                for z in 0..nz {
-                    for &i in &self.storage_in[z] {
-                        self.sup[z] += storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+                for tier in &m.dispatch.deficit_priority {
+                    match tier {
+                        DeficitSource::Storage => self.deficit_from_storage(m, inp, t, out),
+                        DeficitSource::Generators => self.deficit_from_generators(m, inp, t, out),
+                        DeficitSource::Imports => self.deficit_from_imports(m, t, out),
                     }
-                }
-                self.before[..nz].copy_from_slice(&self.sup[..nz]);
-                self.net.transfer(&mut self.sup, &mut self.dem);
-                for z in 0..nz {
-                    let mut used = self.before[z] - self.sup[z];
-                    for k in 0..self.storage_in[z].len() {
-                        let i = self.storage_in[z][k];
-                        let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
-                        let x = c.min(used);
-                        if x > 0.0 {
-                            self.discharge(m, i, x, t, out);
-                            used -= x;
-                        }
-                    }
-                }
-                // 2c. dispatchable generators, merit order within a zone
-                self.sup.iter_mut().for_each(|x| *x = 0.0);
-                for z in 0..nz {
-                    for &g in &self.gen_in[z] {
-                        self.sup[z] += m.generators[g].capacity_mw * inp.gen_up[g][t];
-                    }
-                }
-                self.before[..nz].copy_from_slice(&self.sup[..nz]);
-                self.net.transfer(&mut self.sup, &mut self.dem);
-                for z in 0..nz {
-                    let mut used = self.before[z] - self.sup[z];
-                    for &g in &self.gen_in[z] {
-                        let x = (m.generators[g].capacity_mw * inp.gen_up[g][t]).min(used);
-                        out.gen_mw[g][t] = x;
-                        used -= x;
-                    }
-                }
-                // 2d. imports from external grids
-                self.sup.iter_mut().for_each(|x| *x = 0.0);
-                for (k, g) in m.external_grids.iter().enumerate() {
-                    self.sup[nz + k] = g.max_import_mw;
-                }
-                self.net.transfer(&mut self.sup, &mut self.dem);
-                for k in 0..ne {
-                    out.import_mw[k][t] = m.external_grids[k].max_import_mw - self.sup[nz + k];
                 }
             }
             for z in 0..nz {
@@ -559,6 +520,65 @@ impl Dispatcher {
             }
             #[cfg(debug_assertions)]
             self.debug_check_balance(m, inp, t, out);
+        }
+    }
+
+    /// Tier (b): storage discharge, local first, then over the network.
+    fn deficit_from_storage(&mut self, m: &Model, inp: &Inputs, t: usize, out: &mut Hourly) {
+        let nz = m.zones.len();
+        self.sup.iter_mut().for_each(|x| *x = 0.0);
+        for z in 0..nz {
+            for &i in &self.storage_in[z] {
+                self.sup[z] += storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+            }
+        }
+        self.before[..nz].copy_from_slice(&self.sup[..nz]);
+        self.net.transfer(&mut self.sup, &mut self.dem);
+        for z in 0..nz {
+            let mut used = self.before[z] - self.sup[z];
+            for k in 0..self.storage_in[z].len() {
+                let i = self.storage_in[z][k];
+                let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+                let x = c.min(used);
+                if x > 0.0 {
+                    self.discharge(m, i, x, t, out);
+                    used -= x;
+                }
+            }
+        }
+    }
+
+    /// Tier (c): dispatchable generators, merit order within a zone.
+    fn deficit_from_generators(&mut self, m: &Model, inp: &Inputs, t: usize, out: &mut Hourly) {
+        let nz = m.zones.len();
+        self.sup.iter_mut().for_each(|x| *x = 0.0);
+        for z in 0..nz {
+            for &g in &self.gen_in[z] {
+                self.sup[z] += m.generators[g].capacity_mw * inp.gen_up[g][t];
+            }
+        }
+        self.before[..nz].copy_from_slice(&self.sup[..nz]);
+        self.net.transfer(&mut self.sup, &mut self.dem);
+        for z in 0..nz {
+            let mut used = self.before[z] - self.sup[z];
+            for &g in &self.gen_in[z] {
+                let x = (m.generators[g].capacity_mw * inp.gen_up[g][t]).min(used);
+                out.gen_mw[g][t] = x;
+                used -= x;
+            }
+        }
+    }
+
+    /// Tier (d): imports from external grids up to their import limits.
+    fn deficit_from_imports(&mut self, m: &Model, t: usize, out: &mut Hourly) {
+        let nz = m.zones.len();
+        self.sup.iter_mut().for_each(|x| *x = 0.0);
+        for (k, g) in m.external_grids.iter().enumerate() {
+            self.sup[nz + k] = g.max_import_mw;
+        }
+        self.net.transfer(&mut self.sup, &mut self.dem);
+        for (k, g) in m.external_grids.iter().enumerate() {
+            out.import_mw[k][t] = g.max_import_mw - self.sup[nz + k];
         }
     }
 

@@ -34,6 +34,29 @@ pub struct Method {
     pub threads: usize,
 }
 
+/// Stop rule for [`Study::run_to_precision`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Precision {
+    /// Index of the metric in the registry.
+    pub metric: usize,
+    pub target_rse: f64,
+    pub batch: u64,
+    pub max_samples: u64,
+}
+
+/// Why a precision-driven run stopped (recorded in summary.json).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stopping {
+    pub metric: String,
+    pub target_rse: f64,
+    /// Relative standard error reached (absent when the mean is 0).
+    pub achieved_rse: Option<f64>,
+    pub batch: u64,
+    pub max_samples: u64,
+    pub samples: u64,
+    pub reason: String,
+}
+
 /// Results of a run: one row of metrics per sample plus merged profiles.
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -208,6 +231,66 @@ impl<'a> Study<'a> {
             profiles.merge(&p);
         }
         Results { registry: self.registry.clone(), method, rows, profiles }
+    }
+
+    /// Add samples in fixed, seeded batches until the relative standard
+    /// error (s.e. / |mean|) of one metric reaches the target or the cap is
+    /// reached. Batches are the sample ranges [0, b), [b, 2b), ..., so the
+    /// result depends only on (seed, batch, target, cap): reproducible, and
+    /// identical to a plain run of the final sample count.
+    pub fn run_to_precision(
+        &self,
+        seed: u64,
+        threads: usize,
+        p: &Precision,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> (Results, Stopping) {
+        let batch = p.batch.max(2);
+        let mut all: Option<Results> = None;
+        let mut done = 0u64;
+        loop {
+            let n = batch.min(p.max_samples - done);
+            let r = self.run(Method { seed, first: done, samples: n, threads }, progress);
+            done += n;
+            let acc = match all.as_mut() {
+                None => all.insert(r),
+                Some(a) => {
+                    a.rows.extend(r.rows);
+                    a.profiles.merge(&r.profiles);
+                    a.method.samples = done;
+                    a
+                }
+            };
+            let est = metrics::Estimate::from_values(&self.registry.defs[p.metric], &acc.column(p.metric));
+            let rse = if est.mean != 0.0 { est.std_error / est.mean.abs() } else { f64::INFINITY };
+            let reason = if rse <= p.target_rse {
+                Some(format!("target met: relative standard error {rse:.4} ≤ {}", p.target_rse))
+            } else if done >= p.max_samples {
+                Some(if est.mean == 0.0 {
+                    format!("sample cap {} reached; the mean is 0, so the relative error is undefined", p.max_samples)
+                } else {
+                    format!(
+                        "sample cap {} reached with relative standard error {rse:.4} > {}",
+                        p.max_samples, p.target_rse
+                    )
+                })
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                let results = all.take().expect("at least one batch ran");
+                let stop = Stopping {
+                    metric: self.registry.defs[p.metric].key.clone(),
+                    target_rse: p.target_rse,
+                    achieved_rse: if rse.is_finite() { Some(rse) } else { None },
+                    batch,
+                    max_samples: p.max_samples,
+                    samples: done,
+                    reason,
+                };
+                return (results, stop);
+            }
+        }
     }
 
     /// Re-simulate one sample and return its hourly detail (deterministic:

@@ -226,9 +226,30 @@ impl SurplusUse {
     }
 }
 
+/// Sources that cover a deficit after other zones' renewable surplus.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum DeficitSource {
+    Storage,
+    Generators,
+    Imports,
+}
+
+impl DeficitSource {
+    pub const NAMES: [&'static str; 3] = ["storage", "generators", "imports"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "storage" => Some(Self::Storage),
+            "generators" => Some(Self::Generators),
+            "imports" => Some(Self::Imports),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DispatchRules {
     pub surplus_priority: Vec<SurplusUse>,
+    pub deficit_priority: Vec<DeficitSource>,
     pub storage_discharge_to_export: bool,
 }
 

@@ -30,6 +30,9 @@ pub struct Summary {
     pub metrics: Vec<MetricSummary>,
     pub profiles: Profiles,
     pub representative: Representative,
+    /// Present when the run stopped on a precision target (`--target-rse`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<crate::engine::Stopping>,
     /// The resolved model as the engine saw it.
     pub model: serde_json::Value,
     pub timing: Timing,
@@ -104,6 +107,7 @@ pub fn summary(model: &Model, source: &Source, results: &Results, representative
             .collect(),
         profiles: results.profiles.finish(model),
         representative: Representative { metric: REPRESENTATIVE_METRIC.into(), sample: representative },
+        stopping: None,
         model: serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
         timing,
     }

@@ -9,6 +9,17 @@ use super::DrawResult;
 use super::data::Data;
 use super::style::{self, Meta, Tech};
 use crate::output::fmt_num;
+
+/// Capacity for a label: whole numbers without decimals.
+pub fn mw_label(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        fmt_num(x)
+    } else if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
@@ -32,7 +43,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
         name: format!("Wind ({})", plural(m.wind.len(), "fleet")),
         colour: Tech::Wind.colour(),
         mw: wind,
-        label: format!("{} MW", fmt_num(wind)),
+        label: format!("{} MW", mw_label(wind)),
     });
     let dc: f64 = m.solar.iter().map(|f| f.mw).sum();
     let ac: f64 = m.solar.iter().map(|f| f.second).sum();
@@ -40,7 +51,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
         name: format!("Solar PV ({})", plural(m.solar.len(), "fleet")),
         colour: Tech::Solar.colour(),
         mw: dc,
-        label: format!("{} MWdc / {} MWac", fmt_num(dc), fmt_num(ac)),
+        label: format!("{} MWdc / {} MWac", mw_label(dc), mw_label(ac)),
     });
     if !m.storage.is_empty() {
         let mw: f64 = m.storage.iter().map(|f| f.mw).sum();
@@ -49,7 +60,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
             name: format!("Storage ({})", plural(m.storage.len(), "plant")),
             colour: Tech::Storage.colour(),
             mw,
-            label: format!("{} MW / {} MWh", fmt_num(mw), fmt_num(mwh)),
+            label: format!("{} MW / {} MWh", mw_label(mw), mw_label(mwh)),
         });
     }
     if !m.electrolysers.is_empty() {
@@ -58,7 +69,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
             name: format!("Electrolysers ({})", plural(m.electrolysers.len(), "plant")),
             colour: Tech::Hydrogen.colour(),
             mw,
-            label: format!("{} MW", fmt_num(mw)),
+            label: format!("{} MW", mw_label(mw)),
         });
     }
     if !m.generators.is_empty() {
@@ -67,7 +78,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
             name: format!("Generators ({})", plural(m.generators.len(), "unit")),
             colour: Tech::Generation.colour(),
             mw,
-            label: format!("{} MW", fmt_num(mw)),
+            label: format!("{} MW", mw_label(mw)),
         });
     }
     let ext: Vec<_> = m.lines.iter().filter(|l| l.external).collect();
@@ -77,7 +88,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
             name: format!("Export lines ({})", plural(ext.len(), "line")),
             colour: Tech::Export.colour(),
             mw,
-            label: format!("{} MW", fmt_num(mw)),
+            label: format!("{} MW", mw_label(mw)),
         });
     }
     if !m.loads.is_empty() {
@@ -86,7 +97,7 @@ pub fn bars(d: &Data) -> Vec<Bar> {
             name: format!("Load, mean ({})", plural(m.loads.len(), "load")),
             colour: Tech::Load.colour(),
             mw,
-            label: format!("{} MW", fmt_num(mw)),
+            label: format!("{} MW", mw_label(mw)),
         });
     }
     out
@@ -97,7 +108,8 @@ where
     DB::ErrorType: 'static,
 {
     let title = format!("Installed capacity by technology — {}, {}", d.meta.place(), d.meta.study_year);
-    let subtitle = format!("{} · study-year capacity as resolved from the scenario; solar in MWdc", d.meta.scenario_title);
+    let subtitle =
+        format!("{} · study-year capacity as resolved from the scenario; solar in MWdc", d.meta.scenario_title);
     capacity_bars(root, &d.meta, &title, &subtitle, &bars(d))
 }
 
@@ -133,7 +145,7 @@ where
         .margin_right(20)
         .x_label_area_size(90)
         .y_label_area_size(label_w + 30)
-        .build_cartesian_2d(0.0..style::nice_max(max / div) * 1.35, (0..n).into_segmented())?;
+        .build_cartesian_2d(0.0..style::nice_max(max / div) * 1.35, (0..n - 1).into_segmented())?;
     let (bold, light, axis) = style::mesh_colours();
     let names: Vec<String> = bars.iter().map(|b| b.name.clone()).collect();
     let fmt_y = |v: &SegmentValue<usize>| match v {
@@ -146,6 +158,7 @@ where
         .disable_y_mesh()
         .bold_line_style(bold)
         .light_line_style(light)
+        .max_light_lines(1)
         .axis_style(axis)
         .y_labels(n)
         .y_label_formatter(&fmt_y)
@@ -165,7 +178,8 @@ where
     }))?;
     let lab = style::font(style::ANNOTATION_PX).pos(Pos::new(HPos::Left, VPos::Center));
     chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
-        EmptyElement::at((b.mw / div, SegmentValue::CenterOf(seg(i)))) + Text::new(b.label.clone(), (14, 0), lab.clone())
+        EmptyElement::at((b.mw / div, SegmentValue::CenterOf(seg(i))))
+            + Text::new(b.label.clone(), (14, 0), lab.clone())
     }))?;
     Ok(())
 }

@@ -24,8 +24,12 @@ impl Table {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self, Error> {
         let bad = |message: String| Error::Input { path: PathBuf::from(file), message };
         let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-        let names: Vec<String> =
-            r.headers().map_err(|e| bad(format!("cannot read the CSV header: {e}")))?.iter().map(String::from).collect();
+        let names: Vec<String> = r
+            .headers()
+            .map_err(|e| bad(format!("cannot read the CSV header: {e}")))?
+            .iter()
+            .map(String::from)
+            .collect();
         let mut cols = vec![Vec::new(); names.len()];
         let mut rec = csv::StringRecord::new();
         loop {
@@ -97,7 +101,7 @@ pub struct Fleet {
     pub zone: String,
     /// MW (wind, electrolysers, generators, storage discharge), MWdc (solar).
     pub mw: f64,
-    /// MWac (solar), MWh (storage); 0 otherwise.
+    /// MWac (solar), MWh (storage), kWh/kg (electrolysers); 0 otherwise.
     pub second: f64,
 }
 
@@ -186,7 +190,7 @@ impl ModelView {
             wind: fleets("wind_fleets", "capacity_mw", ""),
             solar: fleets("solar_fleets", "capacity_mwdc", "capacity_mwac"),
             storage: fleets("storage", "discharge_mw", "energy_mwh"),
-            electrolysers: fleets("electrolysers", "capacity_mw", ""),
+            electrolysers: fleets("electrolysers", "capacity_mw", "consumption_kwh_per_kg"),
             generators: fleets("generators", "capacity_mw", ""),
             loads: fleets("loads", "mean_mw", ""),
             lines,

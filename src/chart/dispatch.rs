@@ -15,6 +15,7 @@ use super::style::{self, Legend, Mark, Meta, Tech};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Season {
@@ -153,7 +154,8 @@ pub fn week(d: &Data, t0: usize, len: usize) -> Week {
     if unserved.iter().any(|x| *x > 1e-6) {
         below.push(layer("Unserved load", Tech::Unserved.colour(), unserved));
     }
-    let mut lines = vec![Trace { label: "Wind + solar available".into(), colour: style::TEXT, mark: Mark::Line, values: re }];
+    let mut lines =
+        vec![Trace { label: "Wind + solar available".into(), colour: style::TEXT, mark: Mark::Line, values: re }];
     if !ext_lines.is_empty() {
         lines.push(Trace { label: "Transfer limit".into(), colour: style::LIMIT, mark: Mark::Dashed, values: limit });
     }
@@ -198,14 +200,16 @@ where
     };
     let len = 168.min(re.len() - t0);
     let w = week(d, t0, len);
-    let title = format!(
-        "Typical {} week of hourly dispatch — {title_place}, {} to {}",
-        season.name(),
-        w.days.first().cloned().unwrap_or_default(),
-        w.days.get(len / 24 - 1).or(w.days.last()).cloned().unwrap_or_default()
-    );
+    let first = w.days.first().cloned().unwrap_or_default();
+    let last = w.days.get(len.div_ceil(24).saturating_sub(1)).cloned().unwrap_or_default();
+    let span = match (first.split_once(' '), last.split_once(' ')) {
+        (Some((d0, m0)), Some((d1, m1))) if m0 == m1 => format!("{d0}–{d1} {m1}"),
+        _ => format!("{first} – {last}"),
+    };
+    let title =
+        format!("Typical {} week of hourly dispatch — {}, {span} {}", season.name(), d.meta.place(), d.meta.study_year);
     let subtitle = format!(
-        "Sample {} (median year); the {} week with wind + solar energy closest to the mean · above zero: where energy went · below: other supply",
+        "Sample {} (median year): of all {} weeks, the one whose wind + solar energy is closest to their mean · above zero: where the energy went · below zero: other supply",
         d.meta.representative,
         season.span()
     );
@@ -233,7 +237,8 @@ pub fn dispatch_chart<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut legend: Vec<Legend> = w.above.iter().chain(&w.below).map(|l| Legend::new(l.label.clone(), l.colour, Mark::Box)).collect();
+    let mut legend: Vec<Legend> =
+        w.above.iter().chain(&w.below).map(|l| Legend::new(l.label.clone(), l.colour, Mark::Box)).collect();
     legend.extend(w.lines.iter().map(|l| Legend::new(l.label.clone(), l.colour, l.mark)));
     if let Some(s) = &w.soc {
         legend.push(Legend::new(s.label.clone(), s.colour, s.mark));
@@ -258,40 +263,39 @@ where
     };
     let up = stack(&w.above);
     let down = stack(&w.below);
-    let top = up.last().into_iter().flatten().copied().chain(w.lines.iter().flat_map(|l| l.values.iter().copied())).fold(0.0, f64::max);
+    let top = up
+        .last()
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(w.lines.iter().flat_map(|l| l.values.iter().copied()))
+        .fold(0.0, f64::max);
     let bottom = down.last().into_iter().flatten().copied().fold(0.0, f64::max);
     let (div, unit) = style::power_unit(top.max(bottom));
     let y1 = style::nice_max(top / div);
     let y0 = if bottom > 0.0 { -(bottom / div) * 1.12 - y1 * 0.02 } else { 0.0 };
     let x1 = len as f64;
-    let keys: Vec<f64> = (0..=len / 24).map(|k| (k * 24) as f64).collect();
     let soc_max = w.soc.as_ref().map(|s| s.values.iter().copied().fold(0.0, f64::max)).unwrap_or(0.0);
     let mut builder = ChartBuilder::on(&area);
     builder.margin_top(10).margin_right(20).x_label_area_size(90).y_label_area_size(140);
     if w.soc.is_some() {
         builder.right_y_label_area_size(140);
     }
-    let mut chart = builder
-        .build_cartesian_2d((0.0..x1).with_key_points(keys.clone()), y0..y1)?
-        .set_secondary_coord(0.0..x1, 0.0..style::nice_max(soc_max) * 1.02);
+    let mut chart =
+        builder.build_cartesian_2d(0.0..x1, y0..y1)?.set_secondary_coord(0.0..x1, 0.0..style::nice_max(soc_max) * 1.02);
     let (bold, light, axis) = style::mesh_colours();
-    let days = w.days.clone();
-    let fmt_x = move |x: &f64| {
-        let k = (x / 24.0).round() as usize;
-        if (x - (k * 24) as f64).abs() < 1e-6 { days.get(k).cloned().unwrap_or_default() } else { String::new() }
-    };
     let fmt_y = |y: &f64| style::tick_label(*y);
     chart
         .configure_mesh()
         .bold_line_style(bold)
         .light_line_style(light)
+        .max_light_lines(1)
         .axis_style(axis)
-        .x_labels(keys.len())
-        .x_label_formatter(&fmt_x)
+        .x_labels(0)
         .y_label_formatter(&fmt_y)
         .label_style(style::tick())
         .axis_desc_style(style::axis_desc())
-        .x_desc("Day (00:00 local time)")
+        .x_desc("Day (local time; each band is midnight to midnight)")
         .y_desc(format!("Power ({unit})"))
         .draw()?;
     if w.soc.is_some() {
@@ -319,7 +323,10 @@ where
     }
     chart.draw_series(polys.into_iter().map(|(p, c)| Polygon::new(p, c.filled())))?;
     if y0 < 0.0 {
-        chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (x1, 0.0)], style::MUTED.stroke_width(2))))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (x1, 0.0)],
+            style::MUTED.stroke_width(2),
+        )))?;
     }
     for l in &w.lines {
         let pts: Vec<(f64, f64)> = steps(&l.values).into_iter().map(|(x, y)| (x, y / div)).collect();
@@ -328,9 +335,28 @@ where
             _ => chart.draw_series(LineSeries::new(pts, l.colour.stroke_width(3)))?,
         };
     }
+    // Days: a faint separator at each midnight, the date under the axis.
+    let lab = style::tick().pos(Pos::new(HPos::Center, VPos::Top));
+    for k in 0..=len / 24 {
+        let x = (k * 24) as f64;
+        if k > 0 && k * 24 < len {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, y0), (x, y1)],
+                style::GRID_BOLD.stroke_width(1),
+            )))?;
+        }
+        let (px, py) = chart.backend_coord(&(x, y0));
+        root.draw(&PathElement::new(vec![(px, py), (px, py + 10)], style::MUTED.stroke_width(2)))?;
+        if k * 24 < len || k == 0 {
+            let (qx, _) = chart.backend_coord(&((x + 12.0).min(x1), y0));
+            if let Some(day) = w.days.get(k) {
+                root.draw(&Text::new(day.clone(), (qx, py + 14), lab.clone()))?;
+            }
+        }
+    }
     if let Some(s) = &w.soc {
         let pts: Vec<(f64, f64)> = s.values.iter().enumerate().map(|(t, y)| (t as f64 + 0.5, *y)).collect();
-        chart.draw_secondary_series(DashedLineSeries::new(pts, 10, 6, s.colour.stroke_width(4)))?;
+        chart.draw_secondary_series(DashedLineSeries::new(pts, 10, 6, s.colour.stroke_width(3)))?;
     }
     Ok(())
 }

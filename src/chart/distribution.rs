@@ -30,7 +30,8 @@ where
     let key = "system.utilisation_rate";
     let values: Vec<f64> = d.sample_values(key).unwrap_or_default().iter().map(|v| v * 100.0).collect();
     let share = |t: f64| values.iter().filter(|v| **v >= t - 1e-9).count() as f64 / values.len().max(1) as f64;
-    let title = format!("Utilisation rate across {} sampled years — {}, {}", values.len(), d.meta.place(), d.meta.study_year);
+    let title =
+        format!("Utilisation rate across {} sampled years — {}, {}", values.len(), d.meta.place(), d.meta.study_year);
     let subtitle = match d.metric(key) {
         Some(e) => format!(
             "Mean {:.2} % ± {:.2} (s.e.), P10 {:.2} %, P90 {:.2} % · years reaching 95 %: {} · reaching 90 %: {}",
@@ -45,7 +46,7 @@ where
     };
     let targets = [
         Target { value: 95.0, label: "95 % policy line".into(), colour: style::TARGET },
-        Target { value: 90.0, label: "90 %".into(), colour: style::tint(style::TARGET, 0.45) },
+        Target { value: 90.0, label: "90 % line".into(), colour: style::tint(style::TARGET, 0.45) },
     ];
     histogram(root, &d.meta, &title, &subtitle, "Utilisation rate = 1 − curtailed / available (%)", &values, &targets)
 }
@@ -65,19 +66,18 @@ pub fn histogram<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
     let mut legend = vec![
         Legend::new("Sampled years", ESTIMATE, Mark::Box),
         Legend::new("Mean", style::TEXT, Mark::Line),
         Legend::new("P10 and P90", style::MUTED, Mark::Dashed),
     ];
-    legend.extend(targets.iter().map(|t| Legend::new(t.label.clone(), t.colour, Mark::Dashed)));
-    let area = style::frame(root, meta, title, subtitle, &legend)?;
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if v.is_empty() {
+        let area = style::frame(root, meta, title, subtitle, &legend)?;
         style::no_data(&area, "No sampled values")?;
         return Ok(());
     }
-    v.sort_by(f64::total_cmp);
     let (lo, hi) = (v[0], v[v.len() - 1]);
     let spread = (hi - lo).max(1e-6 * hi.abs().max(1.0));
     let nb = ((v.len() as f64).sqrt() * 1.5).round().clamp(8.0, 40.0) as usize;
@@ -97,6 +97,8 @@ where
         x0 = x0.min(t.value - spread * 0.1);
         x1 = x1.max(t.value + spread * 0.1);
     }
+    legend.extend(near.iter().map(|t| Legend::new(t.label.clone(), t.colour, Mark::Dashed)));
+    let area = style::frame(root, meta, title, subtitle, &legend)?;
     let ymax = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.18 + 0.5;
     let mut chart = ChartBuilder::on(&area)
         .margin_top(10)
@@ -110,6 +112,7 @@ where
         .configure_mesh()
         .bold_line_style(bold)
         .light_line_style(light)
+        .max_light_lines(1)
         .axis_style(axis)
         .x_label_formatter(&fmt)
         .y_label_formatter(&fmt)
@@ -128,14 +131,24 @@ where
     let p10 = crate::metrics::quantile_sorted(&v, 0.1);
     let p90 = crate::metrics::quantile_sorted(&v, 0.9);
     let top = ymax * 0.93;
-    chart.draw_series(std::iter::once(PathElement::new(vec![(mean, 0.0), (mean, top)], style::TEXT.stroke_width(4))))?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(vec![(mean, 0.0), (mean, top)], style::TEXT.stroke_width(4))))?;
     for p in [p10, p90] {
         chart.draw_series(DashedLineSeries::new(vec![(p, 0.0), (p, top)], 12, 8, style::MUTED.stroke_width(3)))?;
     }
     let lab = style::font(style::ANNOTATION_PX).pos(Pos::new(HPos::Center, VPos::Bottom));
-    chart.draw_series(std::iter::once(Text::new(format!("mean {}", style::tick_label(mean)), (mean, ymax * 0.99), lab.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(
+        format!("mean {}", sig(mean, spread)),
+        (mean, ymax * 0.99),
+        lab.clone(),
+    )))?;
     for t in &near {
-        chart.draw_series(DashedLineSeries::new(vec![(t.value, 0.0), (t.value, top)], 16, 10, t.colour.stroke_width(4)))?;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(t.value, 0.0), (t.value, top)],
+            16,
+            10,
+            t.colour.stroke_width(4),
+        ))?;
         chart.draw_series(std::iter::once(Text::new(
             t.label.clone(),
             (t.value, ymax * 0.99),
@@ -146,9 +159,9 @@ where
         let names: Vec<String> = far.iter().map(|t| t.label.clone()).collect();
         let right = far.iter().any(|t| t.value > hi);
         let text = if right {
-            format!("{} off scale to the right →", names.join(", "))
+            format!("{}: off scale to the right →", names.join(" and "))
         } else {
-            format!("← {} off scale to the left", names.join(", "))
+            format!("← {}: off scale to the left", names.join(" and "))
         };
         let (x, h) = if right { (x1 - (x1 - x0) * 0.01, HPos::Right) } else { (x0 + (x1 - x0) * 0.01, HPos::Left) };
         chart.draw_series(std::iter::once(Text::new(
@@ -177,6 +190,12 @@ where
         })
         .unwrap_or_default();
     convergence(root, &d.meta, &title, &subtitle, "Mean utilisation rate (%)", &values)
+}
+
+/// A value with enough decimals to tell apart values `spread` apart.
+fn sig(x: f64, spread: f64) -> String {
+    let decimals = if spread > 0.0 { (2.0 - spread.log10().floor()).clamp(0.0, 6.0) as usize } else { 2 };
+    format!("{x:.decimals$}")
 }
 
 /// (n, running mean, standard error of the mean) after each sample.
@@ -220,11 +239,8 @@ where
         style::no_data(&area, "No sampled values")?;
         return Ok(());
     }
-    let band: Vec<(f64, f64, f64)> = r
-        .iter()
-        .filter(|(_, _, se)| se.is_finite())
-        .map(|(n, m, se)| (*n, m - 1.96 * se, m + 1.96 * se))
-        .collect();
+    let band: Vec<(f64, f64, f64)> =
+        r.iter().filter(|(_, _, se)| se.is_finite()).map(|(n, m, se)| (*n, m - 1.96 * se, m + 1.96 * se)).collect();
     let fin = r[r.len() - 1].1;
     // Scale to the later part of the run: the first few samples can be
     // far off and would flatten everything else.
@@ -254,6 +270,7 @@ where
         .configure_mesh()
         .bold_line_style(bold)
         .light_line_style(light)
+        .max_light_lines(1)
         .axis_style(axis)
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
@@ -268,7 +285,12 @@ where
         poly.extend(band.iter().rev().map(|(n, _, b)| (*n, clamp(*b))));
         chart.draw_series(std::iter::once(Polygon::new(poly, style::tint(ESTIMATE, 0.72).filled())))?;
     }
-    chart.draw_series(DashedLineSeries::new(vec![(1.0, fin), (nmax.max(2.0), fin)], 14, 10, style::MUTED.stroke_width(3)))?;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(1.0, fin), (nmax.max(2.0), fin)],
+        14,
+        10,
+        style::MUTED.stroke_width(3),
+    ))?;
     chart.draw_series(LineSeries::new(r.iter().map(|(n, m, _)| (*n, clamp(*m))), ESTIMATE.stroke_width(4)))?;
     Ok(())
 }

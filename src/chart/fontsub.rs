@@ -66,8 +66,7 @@ fn component_offsets(glyph: &[u8]) -> Vec<usize> {
         return out;
     }
     let mut o = 10;
-    loop {
-        let (Some(flags), Some(_)) = (u16_at(glyph, o), u16_at(glyph, o + 2)) else { break };
+    while let (Some(flags), Some(_)) = (u16_at(glyph, o), u16_at(glyph, o + 2)) {
         out.push(o + 2);
         o += 4;
         o += if flags & ARG_1_AND_2_ARE_WORDS != 0 { 4 } else { 2 };
@@ -190,7 +189,7 @@ pub fn subset(font: &[u8], chars: impl IntoIterator<Item = char>) -> Option<Vec<
             out_tables.push((*tag, x.to_vec()));
         }
     }
-    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    out_tables.sort_by_key(|a| a.0);
     Some(assemble(&out_tables))
 }
 
@@ -332,7 +331,9 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("foobar", "Zm9vYmFy")] {
+        for (i, o) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(base64(i.as_bytes()), o);
         }
     }

@@ -18,18 +18,17 @@ pub fn any_loss_of_load(p: &Profiles) -> bool {
     p.lol_hours.iter().flatten().any(|x| *x > 0.0) || p.unserved_mwh.iter().flatten().any(|x| *x > 1e-6)
 }
 
-/// Mean per sampled hour of each cell: sum / (samples × hours in cell);
-/// NaN where the horizon has no such hour.
-pub fn per_hour(sums: &[[f64; 24]], p: &Profiles) -> Vec<[f64; 24]> {
-    let n = p.samples.max(1) as f64;
+/// Mean per hour of each cell: the expected amount per year in the cell /
+/// hours of the cell in one year; NaN where the horizon has no such hour.
+pub fn per_hour(per_year: &[[f64; 24]], p: &Profiles) -> Vec<[f64; 24]> {
     (0..12)
         .map(|m| {
             let mut row = [f64::NAN; 24];
             for (h, cell) in row.iter_mut().enumerate() {
                 let hours = p.hours.get(m).map_or(0.0, |r| r[h]);
-                let s = sums.get(m).map_or(0.0, |r| r[h]);
+                let s = per_year.get(m).map_or(0.0, |r| r[h]);
                 if hours > 0.0 {
-                    *cell = s / (n * hours);
+                    *cell = s / hours;
                 }
             }
             row
@@ -46,7 +45,7 @@ where
     let max = grid.iter().flatten().copied().filter(|x| x.is_finite()).fold(0.0, f64::max);
     let (div, unit) = style::power_unit(max);
     let grid: Vec<[f64; 24]> = grid.iter().map(|r| r.map(|x| x / div)).collect();
-    let total: f64 = p.curtailed_mwh.iter().flatten().sum::<f64>() / p.samples.max(1) as f64;
+    let total: f64 = p.curtailed_mwh.iter().flatten().sum::<f64>();
     let (ediv, eunit) = style::energy_unit(total);
     let title = format!("Expected curtailment by month and hour of day — {}, {}", d.meta.place(), d.meta.study_year);
     let subtitle = format!(
@@ -54,7 +53,15 @@ where
         p.samples,
         num(total / ediv)
     );
-    month_hour(root, &d.meta, &title, &subtitle, &grid, Tech::Curtailment.colour(), &format!("Mean curtailed power ({unit})"))
+    month_hour(
+        root,
+        &d.meta,
+        &title,
+        &subtitle,
+        &grid,
+        Tech::Curtailment.colour(),
+        &format!("Mean curtailed power ({unit})"),
+    )
 }
 
 pub fn draw_loss_of_load<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Data) -> DrawResult
@@ -63,9 +70,14 @@ where
 {
     let p = &d.summary.profiles;
     let grid: Vec<[f64; 24]> = per_hour(&p.lol_hours, p).iter().map(|r| r.map(|x| x * 100.0)).collect();
-    let lole: f64 = p.lol_hours.iter().flatten().sum::<f64>() / p.samples.max(1) as f64;
-    let title = format!("Loss-of-load probability by month and hour of day — {}, {}", d.meta.place(), d.meta.study_year);
-    let subtitle = format!("Share of sampled hours with unserved load over {} sampled years · LOLE {} h per year", p.samples, num(lole));
+    let lole: f64 = p.lol_hours.iter().flatten().sum::<f64>();
+    let title =
+        format!("Loss-of-load probability by month and hour of day — {}, {}", d.meta.place(), d.meta.study_year);
+    let subtitle = format!(
+        "Share of sampled hours with unserved load over {} sampled years · LOLE {} h per year",
+        p.samples,
+        num(lole)
+    );
     month_hour(root, &d.meta, &title, &subtitle, &grid, Tech::Unserved.colour(), "Loss-of-load probability (%)")
 }
 
@@ -96,29 +108,13 @@ where
         .x_label_area_size(90)
         .y_label_area_size(110)
         .build_cartesian_2d(0.0..24.0, 0.0..months as f64)?;
-    let hours_fmt = |x: &f64| {
-        let h = x.round() as i32;
-        if (x - f64::from(h)).abs() < 1e-6 && h < 24 { format!("{h:02}") } else { String::new() }
-    };
-    let month_fmt = |y: &f64| {
-        let k = (y - 0.5).round();
-        if (y - 0.5 - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < months {
-            MONTHS[months - 1 - k as usize].to_string()
-        } else {
-            String::new()
-        }
-    };
     let (_, _, axis) = style::mesh_colours();
-    let xk: Vec<f64> = (0..24).map(f64::from).collect();
-    let _ = xk;
     chart
         .configure_mesh()
         .disable_mesh()
         .axis_style(axis)
-        .x_labels(25)
-        .y_labels(months * 2 + 1)
-        .x_label_formatter(&hours_fmt)
-        .y_label_formatter(&month_fmt)
+        .x_labels(0)
+        .y_labels(0)
         .label_style(style::tick())
         .axis_desc_style(style::axis_desc())
         .x_desc("Hour of day (local time, hour starting)")
@@ -136,8 +132,23 @@ where
         let v = grid[m][h];
         let c = if scale(v) > 0.55 { style::BACKGROUND } else { style::TEXT };
         let y = (months - 1 - m) as f64;
-        Text::new(cell_label(v, max), (h as f64 + 0.5, y + 0.5), style::font_coloured(text_px, c).pos(Pos::new(HPos::Center, VPos::Center)))
+        Text::new(
+            cell_label(v, max),
+            (h as f64 + 0.5, y + 0.5),
+            style::font_coloured(text_px, c).pos(Pos::new(HPos::Center, VPos::Center)),
+        )
     }))?;
+    // Hour and month names at the centres of the cells.
+    let below = style::tick().pos(Pos::new(HPos::Center, VPos::Top));
+    for h in 0..24 {
+        let (x, y) = chart.backend_coord(&(h as f64 + 0.5, 0.0));
+        root.draw(&Text::new(format!("{h:02}"), (x, y + 12), below.clone()))?;
+    }
+    let left = style::tick().pos(Pos::new(HPos::Right, VPos::Center));
+    for (m, name) in MONTHS.iter().enumerate().take(months) {
+        let (x, y) = chart.backend_coord(&(0.0, (months - 1 - m) as f64 + 0.5));
+        root.draw(&Text::new(name.to_string(), (x - 14, y), left.clone()))?;
+    }
     colour_bar(&bar, max, colour, scale_desc)?;
     Ok(())
 }

@@ -92,7 +92,7 @@ impl Kind {
                 "Utilisation rate (1 − curtailed / available) of each sampled year, with the 95 % policy line and the 90 % line; the subtitle gives the share of years that reach them."
             }
             Kind::ExportDuration => {
-                "Hours of the median year sorted from highest to lowest net export, against the transfer limit of the corridor; the gap to the dashed curve is energy curtailed for lack of transfer capacity."
+                "Hours of the year sorted from highest to lowest export, against the transfer limit of the corridor: the band spans P10–P90 across sampled years, the lines are the median year; the gap to the dashed curve is energy curtailed for lack of transfer capacity."
             }
             Kind::DispatchSummerWeek => {
                 "A typical summer week of the median year, hour by hour: above zero where the energy went (export at the bottom, against the corridor limit), below zero supply from other sources."
@@ -105,7 +105,7 @@ impl Kind {
                 "Loss-of-load probability by month and hour of day: the share of sampled hours with unserved load."
             }
             Kind::Hydrogen => {
-                "Monthly hydrogen production of the median year with the electrolysers' monthly load factor; the subtitle gives the annual spread across sampled years."
+                "Monthly hydrogen production across sampled years (P50 with P10–P90 and P5–P95 bands) and the electrolysers' load factor at the P50."
             }
             Kind::Convergence => {
                 "Running estimate of the mean utilisation rate as samples accumulate, with its 95 % confidence band (± 1.96 standard errors): whether enough years were sampled."
@@ -117,7 +117,7 @@ impl Kind {
     pub fn applies(self, d: &Data) -> bool {
         match self {
             Kind::DispatchSummerWeek | Kind::DispatchWinterWeek => d.hourly.rows() >= 24,
-            Kind::ExportDuration => d.hourly.rows() > 0,
+            Kind::ExportDuration => d.hourly.rows() > 0 && !d.model.externals.is_empty(),
             Kind::LossOfLoadHeatmap => heatmap::any_loss_of_load(&d.summary.profiles),
             Kind::Hydrogen => !d.model.electrolysers.is_empty() && d.hourly.rows() > 0,
             _ => true,
@@ -184,15 +184,18 @@ pub fn render(summary: &Summary, samples_csv: &[u8], hourly_csv: &[u8]) -> Resul
 /// Draw one chart as SVG and PNG.
 pub fn render_kind(kind: Kind, d: &Data) -> Result<Files, Error> {
     let stem = kind.stem();
-    let (svg, png) = draw_both(|root| kind.draw(root, d), |root| kind.draw(root, d))
-        .map_err(|e| draw_error(stem, e.to_string()))?;
+    let (svg, png) =
+        draw_both(|root| kind.draw(root, d), |root| kind.draw(root, d)).map_err(|e| draw_error(stem, e.to_string()))?;
     Ok(vec![(format!("charts/{stem}.svg"), svg.into_bytes()), (format!("charts/{stem}.png"), png)])
 }
 
 /// Draw with the same function on an SVG and a bitmap backend; returns the
 /// SVG text and the PNG bytes. Public so that future charts drawn from
 /// plain data (comparisons, sweeps) share the output path.
-pub fn draw_both<FS, FP>(svg_draw: FS, png_draw: FP) -> Result<(String, Vec<u8>), Box<dyn std::error::Error + Send + Sync>>
+pub fn draw_both<FS, FP>(
+    svg_draw: FS,
+    png_draw: FP,
+) -> Result<(String, Vec<u8>), Box<dyn std::error::Error + Send + Sync>>
 where
     FS: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
     FP: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
@@ -220,7 +223,7 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Box<dyn std::er
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
+        enc.set_compression(png::Compression::Default);
         let ppm = (f64::from(style::DPI) / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
         let mut wr = enc.write_header()?;

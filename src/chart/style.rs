@@ -161,7 +161,7 @@ pub fn font_muted(px: f64) -> TextStyle<'static> {
 }
 
 pub fn font_coloured(px: f64, c: RGBColor) -> TextStyle<'static> {
-    TextStyle::from((FAMILY, px).into_font()).color(&c)
+    TextStyle { font: (FAMILY, px).into_font(), color: c.to_backend_color(), pos: Pos::default() }
 }
 
 /// Style of axis descriptions ("Energy (TWh)").
@@ -266,8 +266,12 @@ pub fn frame<DB: DrawingBackend>(
     root.draw(&Text::new(title.to_string(), (MARGIN, 26), font(TITLE_PX)))?;
     let mut y = 26 + TITLE_PX as i32 + 12;
     if !subtitle.is_empty() {
-        root.draw(&Text::new(subtitle.to_string(), (MARGIN, y), font_muted(SUBTITLE_PX)))?;
-        y += SUBTITLE_PX as i32 + 16;
+        let sf = font_muted(SUBTITLE_PX);
+        for line in wrap(root, subtitle, &sf, (w - 2 * MARGIN) as u32)? {
+            root.draw(&Text::new(line, (MARGIN, y), sf.clone()))?;
+            y += SUBTITLE_PX as i32 + 8;
+        }
+        y += 8;
     }
     if !legend.is_empty() {
         y += 4;
@@ -294,7 +298,46 @@ pub fn frame<DB: DrawingBackend>(
     Ok(root.margin(y + 6, FOOTER_H + 4, MARGIN / 2, MARGIN))
 }
 
-fn legend_mark<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, item: &Legend, (x, cy): (i32, i32)) -> AreaResult<DB, ()> {
+/// Break `text` into lines no wider than `width` pixels, preferring breaks
+/// at " · " (between clauses), then at spaces.
+pub fn wrap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    width: u32,
+) -> AreaResult<DB, Vec<String>> {
+    let fits = |s: &str| root.estimate_text_size(s, style).map(|(w, _)| w <= width);
+    let mut lines = Vec::new();
+    let mut rest = text.trim().to_string();
+    while !rest.is_empty() && !fits(&rest)? {
+        let mut cut = None;
+        for sep in [" · ", " "] {
+            let mut best = None;
+            for (i, _) in rest.match_indices(sep) {
+                if i > 0 && fits(&rest[..i])? {
+                    best = Some((i, sep.len()));
+                }
+            }
+            if best.is_some() {
+                cut = best;
+                break;
+            }
+        }
+        let Some((i, len)) = cut else { break };
+        lines.push(rest[..i].trim().to_string());
+        rest = rest[i + len..].trim().to_string();
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    Ok(lines)
+}
+
+fn legend_mark<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    item: &Legend,
+    (x, cy): (i32, i32),
+) -> AreaResult<DB, ()> {
     let c = item.colour;
     match item.mark {
         Mark::Box => root.draw(&Rectangle::new([(x, cy - 12), (x + 44, cy + 12)], c.filled())),

@@ -84,6 +84,8 @@ pub struct RawDispatch {
     #[serde(default)]
     pub surplus_priority: Option<Vec<String>>,
     #[serde(default)]
+    pub deficit_priority: Option<Vec<String>>,
+    #[serde(default)]
     pub storage_discharge_to_export: Option<bool>,
 }
 

@@ -45,6 +45,12 @@ pub const SECTIONS: &[Section] = &[
                 "Order in which surplus renewable energy is used; any order of export, hydrogen, storage.",
             ),
             (
+                "deficit_priority",
+                "array of strings",
+                "[\"storage\", \"generators\", \"imports\"]",
+                "Order in which storage, dispatchable generators and imports cover a deficit left after other zones' renewable surplus; a source left out is not used for deficits.",
+            ),
+            (
                 "storage_discharge_to_export",
                 "bool",
                 "true",

@@ -873,6 +873,26 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             out
         }
     };
+    let deficit_priority = match &raw.dispatch.deficit_priority {
+        None => vec![DeficitSource::Storage, DeficitSource::Generators, DeficitSource::Imports],
+        Some(list) => {
+            let mut out = Vec::new();
+            for (i, s) in list.iter().enumerate() {
+                let mut p = key(&dpath, "deficit_priority");
+                p.push(Seg::Index(i));
+                match DeficitSource::parse(s) {
+                    Some(u) if out.contains(&u) => cx.bad(p, format!("`{s}` listed twice"), "each source once"),
+                    Some(u) => out.push(u),
+                    None => cx.bad(
+                        p,
+                        format!("unknown source `{s}`{}", suggest(s, &DeficitSource::NAMES)),
+                        DeficitSource::NAMES.join(", "),
+                    ),
+                }
+            }
+            out
+        }
+    };
     let epath = vec![Seg::Key("emissions".into())];
     let emissions = Emissions {
         // Northwest China grid factor 2022 (MEE), DOMAIN.md.
@@ -926,6 +946,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         lines,
         dispatch: DispatchRules {
             surplus_priority,
+            deficit_priority,
             storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
         },
         emissions,
