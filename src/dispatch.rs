@@ -554,7 +554,7 @@ impl Dispatcher {
         self.sup.iter_mut().for_each(|x| *x = 0.0);
         for z in 0..nz {
             for &g in &self.gen_in[z] {
-                self.sup[z] += m.generators[g].capacity_mw * inp.gen_up[g][t];
+                self.sup[z] += m.generators[g].capacity_at(t) * inp.gen_up[g][t];
             }
         }
         self.before[..nz].copy_from_slice(&self.sup[..nz]);
@@ -562,7 +562,7 @@ impl Dispatcher {
         for z in 0..nz {
             let mut used = self.before[z] - self.sup[z];
             for &g in &self.gen_in[z] {
-                let x = (m.generators[g].capacity_mw * inp.gen_up[g][t]).min(used);
+                let x = (m.generators[g].capacity_at(t) * inp.gen_up[g][t]).min(used);
                 out.gen_mw[g][t] = x;
                 used -= x;
             }

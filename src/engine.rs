@@ -101,12 +101,12 @@ impl<'a> Study<'a> {
         let weather = WeatherModel::new(model);
         let converter = Converter::new(model, &weather);
         let chains = Chains {
-            wind: model.wind_fleets.iter().map(|x| Chain::new(&x.outages)).collect(),
-            solar: model.solar_fleets.iter().map(|x| Chain::new(&x.outages)).collect(),
-            generators: model.generators.iter().map(|x| Chain::new(&x.outages)).collect(),
-            storage: model.storage.iter().map(|x| Chain::new(&x.outages)).collect(),
-            electrolysers: model.electrolysers.iter().map(|x| Chain::new(&x.outages)).collect(),
-            lines: model.lines.iter().map(|x| Chain::new(&x.outages)).collect(),
+            wind: model.wind_fleets.iter().map(|x| Chain::new(&x.outages, model)).collect(),
+            solar: model.solar_fleets.iter().map(|x| Chain::new(&x.outages, model)).collect(),
+            generators: model.generators.iter().map(|x| Chain::new(&x.outages, model)).collect(),
+            storage: model.storage.iter().map(|x| Chain::new(&x.outages, model)).collect(),
+            electrolysers: model.electrolysers.iter().map(|x| Chain::new(&x.outages, model)).collect(),
+            lines: model.lines.iter().map(|x| Chain::new(&x.outages, model)).collect(),
         };
         Study { model, weather, converter, registry: Registry::new(model), chains }
     }
@@ -172,8 +172,16 @@ impl<'a> Study<'a> {
             // Share of circuits up → circuits up → transfer limit.
             let caps = &l.capacity_by_circuits_up_mw;
             let n = l.circuits as f64;
+            let full = caps.last().copied().unwrap_or(0.0);
             s.inputs.line_cap_mw[i].clear();
-            s.inputs.line_cap_mw[i].extend(s.buf.iter().map(|a| caps[((a * n).round() as usize).min(caps.len() - 1)]));
+            s.inputs.line_cap_mw[i].extend(s.buf.iter().enumerate().map(|(t, a)| {
+                let c = caps[((a * n).round() as usize).min(caps.len() - 1)];
+                match &l.capacity_series_mw {
+                    // An hourly rating scales with the share of capability left.
+                    Some(series) if full > 0.0 => series[t] * c / full,
+                    _ => c,
+                }
+            }));
         }
     }
 

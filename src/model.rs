@@ -21,12 +21,15 @@ pub struct Outages {
     pub p_fail: f64,
     /// Probability that a down unit is repaired during one hour.
     pub p_repair: f64,
+    /// Per-step probabilities instead of the constants: index into
+    /// `Model::outage_schedules` (`[p_fail, p_repair]` for every hour).
+    pub schedule: Option<usize>,
 }
 
 impl Outages {
     /// A group that never fails.
     pub fn none(units: u32) -> Self {
-        Outages { units: units.max(1), p_fail: 0.0, p_repair: 1.0 }
+        Outages { units: units.max(1), p_fail: 0.0, p_repair: 1.0, schedule: None }
     }
 
     /// From a forced outage rate (stationary fraction of time down) and mean
@@ -39,7 +42,7 @@ impl Outages {
         }
         let p_repair = (1.0 / mttr_h).min(1.0);
         let p_fail = (forced_outage_rate / (1.0 - forced_outage_rate) * p_repair).min(1.0);
-        Outages { units: units.max(1), p_fail, p_repair }
+        Outages { units: units.max(1), p_fail, p_repair, schedule: None }
     }
 
     /// Stationary probability that one unit is up.
@@ -148,6 +151,9 @@ pub struct Generator {
     pub name: String,
     pub zone: usize,
     pub capacity_mw: f64,
+    /// Hourly capacity before outages (MW), when given as a CSV series.
+    #[serde(skip)]
+    pub capacity_series_mw: Option<Vec<f64>>,
     pub outages: Outages,
     pub variable_cost_cny_per_mwh: f64,
     pub co2_t_per_mwh: f64,
@@ -205,6 +211,10 @@ pub struct Line {
     pub capacity_by_circuits_up_mw: Vec<f64>,
     pub loss_pu: f64,
     pub outages: Outages,
+    /// Hourly transfer limit with every circuit up (MW), when given as a CSV
+    /// series; fewer circuits scale it by the capacity_by_circuits_up ratio.
+    #[serde(skip)]
+    pub capacity_series_mw: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -307,6 +317,10 @@ pub struct Model {
     pub lines: Vec<Line>,
     pub dispatch: DispatchRules,
     pub emissions: Emissions,
+    /// Hourly `[p_fail, p_repair]` of outage groups with per-step
+    /// probabilities (see `Outages::schedule`).
+    #[serde(skip)]
+    pub outage_schedules: Vec<Vec<[f64; 2]>>,
     pub default_samples: u64,
     pub default_seed: u64,
 }
@@ -324,5 +338,13 @@ impl Model {
         } else {
             &self.external_grids[node - self.zones.len()].name
         }
+    }
+}
+
+impl Generator {
+    /// Capacity before outages in hour `t`.
+    #[inline]
+    pub fn capacity_at(&self, t: usize) -> f64 {
+        self.capacity_series_mw.as_ref().map_or(self.capacity_mw, |s| s[t])
     }
 }

@@ -18,7 +18,7 @@
 //! with a large mean fall back to `rand_distr::Binomial` (BTPE). Both are
 //! exact samplers of the same distribution.
 
-use crate::model::Outages;
+use crate::model::{Model, Outages};
 use crate::rng::Rng;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution};
@@ -39,6 +39,8 @@ pub struct Chain {
     recip: Vec<f64>,
     /// ln P(no failure and no repair) with `up` units up, for up = 0..=units.
     ln_quiet: Vec<f64>,
+    /// Hourly [p_fail, p_repair] when the probabilities vary by step.
+    schedule: Option<Vec<[f64; 2]>>,
 }
 
 /// Above this probability of a quiet hour (no failure, no repair), the
@@ -46,7 +48,13 @@ pub struct Chain {
 const SKIP_MIN_QUIET: f64 = 0.5;
 
 impl Chain {
-    pub fn new(o: &Outages) -> Self {
+    pub fn new(o: &Outages, model: &Model) -> Self {
+        let schedule = o.schedule.and_then(|i| model.outage_schedules.get(i).cloned());
+        Self::with_schedule(o, schedule)
+    }
+
+    /// A chain with constant probabilities (`schedule: None`) or hourly ones.
+    pub fn with_schedule(o: &Outages, schedule: Option<Vec<[f64; 2]>>) -> Self {
         let n = o.units as usize;
         let table = |p: f64| -> Vec<f64> {
             if p <= 0.0 || p >= 1.0 {
@@ -71,6 +79,7 @@ impl Chain {
             odds_repair: odds(o.p_repair),
             recip: (0..=n).map(|k| 1.0 / (k + 1) as f64).collect(),
             ln_quiet: (0..=n).map(|up| up as f64 * lnf + (n - up) as f64 * lnr).collect(),
+            schedule,
         }
     }
 
@@ -116,6 +125,10 @@ impl Chain {
     pub fn simulate(&self, rng: &mut Rng, avail: &mut Vec<f64>, hours: usize) {
         avail.clear();
         let o = &self.o;
+        if let Some(sched) = &self.schedule {
+            self.simulate_scheduled(sched, rng, avail, hours);
+            return;
+        }
         if o.p_fail <= 0.0 {
             avail.resize(hours, 1.0);
             return;
@@ -158,9 +171,39 @@ impl Chain {
     }
 }
 
-/// Convenience: build the chain and simulate (tests, one-off use).
+impl Chain {
+    /// Probabilities that vary by step: start in the stationary state of the
+    /// first step's probabilities, then step with each hour's own (binomial
+    /// draws by BTPE/inversion in `rand_distr`).
+    fn simulate_scheduled(&self, sched: &[[f64; 2]], rng: &mut Rng, avail: &mut Vec<f64>, hours: usize) {
+        let n = self.o.units;
+        let inv = 1.0 / n as f64;
+        let draw = |rng: &mut Rng, k: u32, p: f64| -> u32 {
+            if k == 0 || p <= 0.0 {
+                0
+            } else if p >= 1.0 {
+                k
+            } else {
+                Binomial::new(k as u64, p).map_or(0, |b| b.sample(rng) as u32)
+            }
+        };
+        let [f0, r0] = sched.first().copied().unwrap_or([0.0, 1.0]);
+        let a0 = if f0 + r0 > 0.0 { r0 / (f0 + r0) } else { 1.0 };
+        let mut up = draw(rng, n, a0);
+        for t in 0..hours {
+            avail.push(up as f64 * inv);
+            let [f, r] = sched.get(t).copied().unwrap_or([f0, r0]);
+            let fail = draw(rng, up, f);
+            let repair = draw(rng, n - up, r);
+            up = up - fail + repair;
+        }
+    }
+}
+
+/// Convenience: build a constant-probability chain and simulate (tests,
+/// one-off use).
 pub fn simulate(o: &Outages, rng: &mut Rng, avail: &mut Vec<f64>, hours: usize) {
-    Chain::new(o).simulate(rng, avail, hours);
+    Chain::with_schedule(o, None).simulate(rng, avail, hours);
 }
 
 #[cfg(test)]
@@ -207,8 +250,8 @@ mod tests {
         // n = 50, p = 0.05: mean 2.5, variance 2.375; 200k draws.
         let n = 50u32;
         let p = 0.05;
-        let o = Outages { units: n, p_fail: p, p_repair: 0.5 };
-        let c = Chain::new(&o);
+        let o = Outages { units: n, p_fail: p, p_repair: 0.5, schedule: None };
+        let c = Chain::with_schedule(&o, None);
         let mut r = stream(3, 0, "test", "inv");
         let draws: Vec<f64> =
             (0..200_000).map(|_| Chain::binomial(&mut r, n, p, &c.p0_fail, c.odds_fail, &c.recip) as f64).collect();

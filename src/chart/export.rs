@@ -129,6 +129,9 @@ where
     duration_chart(root, &d.meta, &title, &subtitle, &curves, band, limit_line)
 }
 
+/// A labelled band: (hour, P10, P50, P90) points.
+pub type Band<'a> = (&'a str, &'a [(f64, f64, f64, f64)]);
+
 /// Duration curves with an optional band (hour, P10, P50, P90) drawn
 /// under them and an optional horizontal limit line.
 pub fn duration_chart<DB: DrawingBackend>(
@@ -137,7 +140,7 @@ pub fn duration_chart<DB: DrawingBackend>(
     title: &str,
     subtitle: &str,
     curves: &[Curve],
-    band: Option<(&str, &[(f64, f64, f64, f64)])>,
+    band: Option<Band<'_>>,
     limit: Option<(f64, String)>,
 ) -> DrawResult
 where

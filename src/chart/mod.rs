@@ -6,14 +6,16 @@
 //! every [`Kind`] the results support, in the order of [`Kind::ALL`], and
 //! write nothing. Every chart is drawn by a function of plain data (a
 //! slice of values, rows, a month × hour grid) inside the common frame of
-//! [`style`], so charts for data the engine does not produce yet
-//! (comparisons, sweeps) are new callers of the same pieces.
+//! [`style`]. Charts of several runs take plain data and are drawn by their
+//! callers with [`draw_both`]: [`compare::forest`] and [`compare::panels`]
+//! (scenario comparison), [`sweep::size_curve`] (sweeps).
 //!
 //! Style (colours per technology, font, sizes) lives in [`style`]; the
 //! embedded font makes text, Chinese included, render with no system fonts.
 
 pub mod balance;
 pub mod capacity;
+pub mod compare;
 pub mod data;
 pub mod dispatch;
 pub mod distribution;
@@ -22,6 +24,7 @@ pub mod fontsub;
 pub mod heatmap;
 pub mod hydrogen;
 pub mod style;
+pub mod sweep;
 
 use crate::error::Error;
 use crate::output::{Files, Summary};
@@ -200,6 +203,9 @@ where
     FS: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
     FP: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
 {
+    if !style::init_font() {
+        return Err("the embedded chart font could not be loaded".into());
+    }
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut svg = String::new();
     {

@@ -269,6 +269,16 @@ pub struct RawGenerator {
     pub variable_cost_cny_per_mwh: Option<f64>,
     #[serde(default)]
     pub co2_t_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub failure_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub repair_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub outage_csv: Option<String>,
+    #[serde(default)]
+    pub capacity_csv: Option<String>,
+    #[serde(default)]
+    pub capacity_csv_column: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -298,6 +308,12 @@ pub struct RawStorage {
     pub forced_outage_rate_pu: Option<f64>,
     #[serde(default)]
     pub mttr_h: Option<f64>,
+    #[serde(default)]
+    pub failure_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub repair_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub outage_csv: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -322,6 +338,12 @@ pub struct RawElectrolyser {
     pub forced_outage_rate_pu: Option<f64>,
     #[serde(default)]
     pub mttr_h: Option<f64>,
+    #[serde(default)]
+    pub failure_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub repair_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub outage_csv: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -363,4 +385,14 @@ pub struct RawLine {
     pub forced_outage_rate_pu: Option<f64>,
     #[serde(default)]
     pub mttr_h: Option<f64>,
+    #[serde(default)]
+    pub failure_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub repair_probability_per_h: Option<f64>,
+    #[serde(default)]
+    pub outage_csv: Option<String>,
+    #[serde(default)]
+    pub capacity_csv: Option<String>,
+    #[serde(default)]
+    pub capacity_csv_column: Option<String>,
 }

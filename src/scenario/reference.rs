@@ -269,6 +269,31 @@ pub const SECTIONS: &[Section] = &[
             ("mttr_h", "number", "50", "Mean time to repair, h."),
             ("variable_cost_cny_per_mwh", "number", "300", "Merit order within a zone, CNY/MWh."),
             ("co2_t_per_mwh", "number", "0.82", "Emission factor, t CO2/MWh."),
+            (
+                "capacity_csv",
+                "string",
+                "—",
+                "CSV with the hourly capacity before outages, MW, one row per hour of the horizon (capacity_mw stays the nameplate).",
+            ),
+            ("capacity_csv_column", "string", "mw", "Column of capacity_csv."),
+            (
+                "failure_probability_per_h",
+                "number",
+                "—",
+                "Alternative to FOR + MTTR: probability that an up unit fails in an hour.",
+            ),
+            (
+                "repair_probability_per_h",
+                "number",
+                "—",
+                "With failure_probability_per_h: probability that a down unit is repaired in an hour.",
+            ),
+            (
+                "outage_csv",
+                "string",
+                "—",
+                "Alternative: CSV with columns failure_probability_per_h, repair_probability_per_h, one row per hour (probabilities that vary by step).",
+            ),
         ],
     ),
     (
@@ -295,6 +320,24 @@ pub const SECTIONS: &[Section] = &[
             ("units", "integer", "1", "Identical units (outage units)."),
             ("forced_outage_rate_pu", "number", "0.02", "Fraction of time a unit is down."),
             ("mttr_h", "number", "24", "Mean time to repair, h."),
+            (
+                "failure_probability_per_h",
+                "number",
+                "—",
+                "Alternative to FOR + MTTR: probability that an up unit fails in an hour.",
+            ),
+            (
+                "repair_probability_per_h",
+                "number",
+                "—",
+                "With failure_probability_per_h: probability that a down unit is repaired in an hour.",
+            ),
+            (
+                "outage_csv",
+                "string",
+                "—",
+                "Alternative: CSV with columns failure_probability_per_h, repair_probability_per_h, one row per hour (probabilities that vary by step).",
+            ),
         ],
     ),
     (
@@ -318,6 +361,24 @@ pub const SECTIONS: &[Section] = &[
             ("units", "integer", "capacity / 5 MW", "Stacks (outage units)."),
             ("forced_outage_rate_pu", "number", "0.03", "Fraction of time a stack is down."),
             ("mttr_h", "number", "72", "Mean time to repair, h."),
+            (
+                "failure_probability_per_h",
+                "number",
+                "—",
+                "Alternative to FOR + MTTR: probability that an up unit fails in an hour.",
+            ),
+            (
+                "repair_probability_per_h",
+                "number",
+                "—",
+                "With failure_probability_per_h: probability that a down unit is repaired in an hour.",
+            ),
+            (
+                "outage_csv",
+                "string",
+                "—",
+                "Alternative: CSV with columns failure_probability_per_h, repair_probability_per_h, one row per hour (probabilities that vary by step).",
+            ),
         ],
     ),
     (
@@ -366,6 +427,31 @@ pub const SECTIONS: &[Section] = &[
                 "Alternative to outages_per_100km_year: fraction of time a circuit is down.",
             ),
             ("mttr_h", "number", "12", "Mean time to repair, h (DOMAIN.md: 8–24)."),
+            (
+                "capacity_csv",
+                "string",
+                "—",
+                "CSV with the hourly transfer limit with every circuit up, MW (fewer circuits scale it by the capacity_by_circuits_up_mw ratio).",
+            ),
+            ("capacity_csv_column", "string", "mw", "Column of capacity_csv."),
+            (
+                "failure_probability_per_h",
+                "number",
+                "—",
+                "Alternative to FOR + MTTR: probability that an up unit fails in an hour.",
+            ),
+            (
+                "repair_probability_per_h",
+                "number",
+                "—",
+                "With failure_probability_per_h: probability that a down unit is repaired in an hour.",
+            ),
+            (
+                "outage_csv",
+                "string",
+                "—",
+                "Alternative: CSV with columns failure_probability_per_h, repair_probability_per_h, one row per hour (probabilities that vary by step).",
+            ),
         ],
     ),
 ];

@@ -17,9 +17,19 @@ use std::collections::{BTreeMap, HashMap};
 /// Variables of each weather site that take part in the correlation matrix.
 pub const SITE_VARIABLES: [&str; 3] = ["wind", "cloud", "temperature"];
 
-struct Ctx {
+struct Ctx<'a> {
     problems: Vec<PathProblem>,
     year: i32,
+    source: &'a Source,
+    hours: usize,
+    schedules: Vec<Vec<[f64; 2]>>,
+}
+
+/// Per-step outage options of an asset (alternatives to FOR + MTTR).
+struct StepOutages<'a> {
+    failure: Option<f64>,
+    repair: Option<f64>,
+    csv: Option<&'a str>,
 }
 
 type P = Vec<Seg>;
@@ -33,7 +43,7 @@ fn idx(k: &str, i: usize) -> P {
     vec![Seg::Key(k.into()), Seg::Index(i)]
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn bad(&mut self, path: P, problem: impl Into<String>, accepted: impl Into<String>) {
         self.problems.push(PathProblem { path, file: None, problem: problem.into(), accepted: accepted.into() });
     }
@@ -154,6 +164,83 @@ impl Ctx {
         let m = self.num(base, "mttr_h", mttr, default_mttr, 1.0, 1.0e5, "hours");
         Outages::from_for_mttr(units, f, m)
     }
+
+    /// Outage model from per-step probabilities (constant or an hourly CSV
+    /// with columns failure_probability_per_h and repair_probability_per_h),
+    /// or `None` when neither is given. Giving them together with
+    /// `given_for` (FOR/MTTR keys present) is an error.
+    fn step_outages(&mut self, base: &[Seg], units: u32, st: &StepOutages, given_for: bool) -> Option<Outages> {
+        let any = st.failure.is_some() || st.repair.is_some() || st.csv.is_some();
+        if !any {
+            return None;
+        }
+        if given_for {
+            self.bad(
+                key(base, "failure_probability_per_h"),
+                "per-step outage probabilities cannot be combined with forced_outage_rate_pu / mttr_h / outages_per_100km_year",
+                "either FOR + MTTR, or failure_probability_per_h + repair_probability_per_h, or outage_csv",
+            );
+            return Some(Outages::none(units));
+        }
+        match (st.failure, st.repair, st.csv) {
+            (Some(f), Some(r), None) => {
+                let f = self.check(key(base, "failure_probability_per_h"), f, 0.0, 1.0, "probability per hour");
+                let r = self.check(key(base, "repair_probability_per_h"), r, 0.0, 1.0, "probability per hour");
+                if f > 0.0 && r <= 0.0 {
+                    self.bad(
+                        key(base, "repair_probability_per_h"),
+                        "0 with failures possible: units would never come back",
+                        "a probability > 0",
+                    );
+                }
+                Some(Outages { units: units.max(1), p_fail: f, p_repair: r.max(1e-12), schedule: None })
+            }
+            (None, None, Some(file)) => {
+                let cols = ["failure_probability_per_h", "repair_probability_per_h"];
+                let mut series = Vec::new();
+                for c in cols {
+                    match read_series(self.source, file, c, self.hours, 1.0) {
+                        Ok(v) => series.push(v),
+                        Err(mut p) => {
+                            p.path = key(base, "outage_csv");
+                            self.problems.push(p);
+                            return Some(Outages::none(units));
+                        }
+                    }
+                }
+                let sched: Vec<[f64; 2]> = series[0].iter().zip(&series[1]).map(|(f, r)| [*f, *r]).collect();
+                let (f0, r0) = (sched.first().map_or(0.0, |x| x[0]), sched.first().map_or(1.0, |x| x[1]));
+                self.schedules.push(sched);
+                Some(Outages {
+                    units: units.max(1),
+                    p_fail: f0,
+                    p_repair: r0.max(1e-12),
+                    schedule: Some(self.schedules.len() - 1),
+                })
+            }
+            _ => {
+                self.bad(
+                    key(base, if st.csv.is_some() { "outage_csv" } else { "failure_probability_per_h" }),
+                    "incomplete or conflicting per-step outage keys",
+                    "both failure_probability_per_h and repair_probability_per_h, or outage_csv alone",
+                );
+                Some(Outages::none(units))
+            }
+        }
+    }
+
+    /// An hourly capacity series from a CSV column, when given.
+    fn capacity_series(&mut self, base: &[Seg], file: Option<&str>, column: Option<&str>) -> Option<Vec<f64>> {
+        let file = file?;
+        match read_series(self.source, file, column.unwrap_or("mw"), self.hours, f64::INFINITY) {
+            Ok(v) => Some(v),
+            Err(mut p) => {
+                p.path = key(base, "capacity_csv");
+                self.problems.push(p);
+                None
+            }
+        }
+    }
 }
 
 fn range_text(lo: f64, hi: f64, unit: &str) -> String {
@@ -167,7 +254,7 @@ fn range_text(lo: f64, hi: f64, unit: &str) -> String {
 /// Resolve `raw` (parsed from `source`) into a [`Model`], or every problem.
 pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProblem>> {
     let year = raw.scenario.study_year;
-    let mut cx = Ctx { problems: Vec::new(), year };
+    let mut cx = Ctx { problems: Vec::new(), year, source, hours: 0, schedules: Vec::new() };
     let meta = vec![Seg::Key("scenario".into())];
     if !(1900..=2200).contains(&year) {
         cx.bad(key(&meta, "study_year"), format!("{year} is out of range"), "a year from 1900 to 2200");
@@ -295,6 +382,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         None => 24 * days,
     };
     let calendar = make_calendar(year, utc_offset, hours);
+    cx.hours = hours;
 
     // ---- sites
     let sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
@@ -584,7 +672,19 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             name: g.name.clone(),
             zone,
             capacity_mw,
-            outages: cx.outages(&b, units.max(1), g.forced_outage_rate_pu, g.mttr_h, 0.05, 50.0),
+            capacity_series_mw: cx.capacity_series(&b, g.capacity_csv.as_deref(), g.capacity_csv_column.as_deref()),
+            outages: {
+                let st = StepOutages {
+                    failure: g.failure_probability_per_h,
+                    repair: g.repair_probability_per_h,
+                    csv: g.outage_csv.as_deref(),
+                };
+                let given = g.forced_outage_rate_pu.is_some() || g.mttr_h.is_some();
+                match cx.step_outages(&b, units.max(1), &st, given) {
+                    Some(o) => o,
+                    None => cx.outages(&b, units.max(1), g.forced_outage_rate_pu, g.mttr_h, 0.05, 50.0),
+                }
+            },
             variable_cost_cny_per_mwh: cx.num(
                 &b,
                 "variable_cost_cny_per_mwh",
@@ -648,7 +748,18 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 0.5,
                 "fraction of stored energy per hour",
             ),
-            outages: cx.outages(&b, units.max(1), s.forced_outage_rate_pu, s.mttr_h, 0.02, 24.0),
+            outages: {
+                let st = StepOutages {
+                    failure: s.failure_probability_per_h,
+                    repair: s.repair_probability_per_h,
+                    csv: s.outage_csv.as_deref(),
+                };
+                let given = s.forced_outage_rate_pu.is_some() || s.mttr_h.is_some();
+                match cx.step_outages(&b, units.max(1), &st, given) {
+                    Some(o) => o,
+                    None => cx.outages(&b, units.max(1), s.forced_outage_rate_pu, s.mttr_h, 0.02, 24.0),
+                }
+            },
         });
     }
 
@@ -687,7 +798,18 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 1.0e9,
                 "kg/h",
             ),
-            outages: cx.outages(&b, units.max(1), e.forced_outage_rate_pu, e.mttr_h, 0.03, 72.0),
+            outages: {
+                let st = StepOutages {
+                    failure: e.failure_probability_per_h,
+                    repair: e.repair_probability_per_h,
+                    csv: e.outage_csv.as_deref(),
+                };
+                let given = e.forced_outage_rate_pu.is_some() || e.mttr_h.is_some();
+                match cx.step_outages(&b, units.max(1), &st, given) {
+                    Some(o) => o,
+                    None => cx.outages(&b, units.max(1), e.forced_outage_rate_pu, e.mttr_h, 0.03, 72.0),
+                }
+            },
         });
     }
 
@@ -732,7 +854,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                     );
                 }
                 let column = l.csv_column.clone().unwrap_or_else(|| "mw".into());
-                match read_series(source, file, &column, hours) {
+                match read_series(source, file, &column, hours, f64::INFINITY) {
                     Ok(v) => v,
                     Err(mut p) => {
                         p.path = key(&b, "csv");
@@ -819,7 +941,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         };
         let length_km = cx.num(&b, "length_km", l.length_km, 100.0, 0.0, 1.0e4, "km");
         let mttr = cx.num(&b, "mttr_h", l.mttr_h, 12.0, 1.0, 1.0e5, "hours");
+        let st = StepOutages {
+            failure: l.failure_probability_per_h,
+            repair: l.repair_probability_per_h,
+            csv: l.outage_csv.as_deref(),
+        };
+        let given = l.forced_outage_rate_pu.is_some() || l.mttr_h.is_some() || l.outages_per_100km_year.is_some();
+        let step = cx.step_outages(&b, circuits.max(1), &st, given);
         let outages = match (l.forced_outage_rate_pu, l.outages_per_100km_year) {
+            _ if step.is_some() => step.unwrap_or(Outages::none(circuits)),
             (Some(_), Some(_)) => {
                 cx.bad(
                     key(&b, "outages_per_100km_year"),
@@ -837,7 +967,12 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 // assumed), each lasting MTTR hours on average.
                 let r = cx.num(&b, "outages_per_100km_year", rate, 0.2, 0.0, 1000.0, "outages per 100 km per year");
                 let per_hour = r * length_km / 100.0 / 8760.0;
-                Outages { units: circuits.max(1), p_fail: per_hour.min(1.0), p_repair: (1.0 / mttr).min(1.0) }
+                Outages {
+                    units: circuits.max(1),
+                    p_fail: per_hour.min(1.0),
+                    p_repair: (1.0 / mttr).min(1.0),
+                    schedule: None,
+                }
             }
         };
         lines.push(Line {
@@ -848,6 +983,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             capacity_by_circuits_up_mw,
             loss_pu: cx.num(&b, "loss_pu", l.loss_pu, 0.02, 0.0, 0.5, "fraction of sent energy"),
             outages,
+            capacity_series_mw: cx.capacity_series(&b, l.capacity_csv.as_deref(), l.capacity_csv_column.as_deref()),
         });
     }
 
@@ -950,6 +1086,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
         },
         emissions,
+        outage_schedules: std::mem::take(&mut cx.schedules),
         default_samples,
         default_seed: raw.run.seed.unwrap_or(20_240_601),
     })
@@ -1201,7 +1338,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 
 /// Read one numeric column of an hourly CSV series: exactly `hours` rows,
 /// finite and non-negative, errors with file and line.
-fn read_series(source: &Source, file: &str, column: &str, hours: usize) -> Result<Vec<f64>, PathProblem> {
+fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64) -> Result<Vec<f64>, PathProblem> {
     let path = match &source.dir {
         Some(d) => d.join(file),
         None => std::path::PathBuf::from(file),
@@ -1234,8 +1371,10 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize) -> Resul
         let x: f64 = cell.parse().map_err(|_| {
             fail(Some(line), format!("`{cell}` in column `{column}` is not a number"), "a number in MW")
         })?;
-        if !x.is_finite() || x < 0.0 {
-            return Err(fail(Some(line), format!("{x} in column `{column}`"), "a finite number ≥ 0 (MW)"));
+        if !x.is_finite() || x < 0.0 || x > max {
+            let accepted =
+                if max.is_finite() { format!("a number from 0 to {max}") } else { "a finite number ≥ 0 (MW)".into() };
+            return Err(fail(Some(line), format!("{x} in column `{column}`"), &accepted));
         }
         out.push(x);
     }
