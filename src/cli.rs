@@ -27,6 +27,12 @@ pub enum Command {
     /// Compare scenarios with the first (the base) on common random numbers:
     /// paired differences with 95 % confidence intervals.
     Compare(RunArgs),
+    /// Vary scenario values over a grid (every point on common random numbers).
+    Sweep(SweepArgs),
+    /// Find the smallest value of a capacity that meets a target.
+    Size(SizeArgs),
+    /// Simulate each study year of a build-out schedule and report the trajectory.
+    Buildout(BuildoutArgs),
     /// Check scenario files without simulating.
     Validate {
         /// Scenario files (TOML).
@@ -44,6 +50,9 @@ pub enum Command {
         /// Replace an existing output directory that is not a renewplan result.
         #[arg(long)]
         force: bool,
+        /// No table.
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Print the scenario file reference (Markdown).
     Reference,
@@ -94,11 +103,16 @@ pub fn main(cli: Cli) -> Result<(), Error> {
     match cli.command.unwrap_or(Command::Run(RunArgs { out: PathBuf::from("renewplan-out"), ..Default::default() })) {
         Command::Run(args) => run(args),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => crate::cli_study::sweep(args),
+        Command::Size(args) => crate::cli_study::size(args),
+        Command::Buildout(args) => crate::cli_study::buildout(args),
         Command::Validate { scenarios } => validate(&scenarios),
-        Command::Merge { dirs, out, force } => {
+        Command::Merge { dirs, out, force, quiet } => {
             let (summary, files) = crate::shard::merge(&dirs, 0)?;
             output::write_dir(&out, &files, force)?;
-            println!("{}", output::table(&summary));
+            if !quiet {
+                println!("{}", output::table(&summary));
+            }
             println!("merged {} partial results into {}", dirs.len(), out.display());
             Ok(())
         }
@@ -107,6 +121,70 @@ pub fn main(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// Options shared by the study commands (`sweep`, `size`, `buildout`).
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Base scenario file (TOML); omitted: the bundled base scenario.
+    pub scenario: Option<PathBuf>,
+    /// Monte Carlo samples per point; default from the scenario's [run].
+    #[arg(long, short = 'n')]
+    pub samples: Option<u64>,
+    /// Seed (the same for every point: common random numbers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory.
+    #[arg(long, short = 'o', default_value = "renewplan-out")]
+    pub out: PathBuf,
+    /// Worker threads (0 = all cores).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Replace an existing output directory that is not a renewplan result.
+    #[arg(long)]
+    pub force: bool,
+    /// No table.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// KEY=START:STOP:STEP or KEY=V1,V2,... (repeat for a grid); keys as
+    /// TABLE.NAME.FIELD, e.g. storage.battery.energy_mwh. Default: the
+    /// scenario's [sweep] table.
+    #[arg(long = "vary", value_name = "KEY=SPEC")]
+    pub vary: Vec<crate::study::Axis>,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The capacity to size and its search range: KEY=LO:HI, e.g. line.corridor-500kv.circuit_mw=1200:12000.
+    #[arg(long, value_name = "KEY=LO:HI")]
+    pub capacity: String,
+    /// Target, e.g. "system.utilisation_rate.p10 >= 0.95" or "system.lole_h.mean <= 0.1".
+    #[arg(long)]
+    pub target: crate::study::Target,
+    /// Stop when the bracket is narrower than this (in the capacity's unit); default 1 % of the range.
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildoutArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Study years: FIRST:LAST (every year) or Y1,Y2,...
+    #[arg(long, default_value = "2024:2030")]
+    pub years: String,
+}
+
+pub(crate) fn progress(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
+    progress_bar(n, quiet, name)
 }
 
 fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {

@@ -10,6 +10,7 @@
 //! `output` writes result files; `cli` is the command line.
 
 pub mod cli;
+pub mod cli_study;
 pub mod compare;
 pub mod conversion;
 pub mod dispatch;
@@ -23,5 +24,6 @@ pub mod rng;
 pub mod scenario;
 pub mod shard;
 pub mod solar;
+pub mod study;
 pub mod weather;
 pub mod wind;

@@ -261,7 +261,10 @@ pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
     };
     std::fs::create_dir_all(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
     let base = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "renewplan-out".into());
-    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
+    // Unique across processes and hosts sharing the directory (PIDs repeat
+    // in containers): pid, time and the output's own address.
+    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let tmp = parent.join(format!(".{base}.tmp-{}-{nonce:x}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(io(format!("cannot create {}", tmp.display())))?;
     let result = (|| {
@@ -273,7 +276,7 @@ pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
             std::fs::write(&path, bytes).map_err(io(format!("cannot write {}", path.display())))?;
         }
         if dir.exists() {
-            let old = parent.join(format!(".{base}.old-{}", std::process::id()));
+            let old = parent.join(format!(".{base}.old-{}-{nonce:x}", std::process::id()));
             std::fs::rename(dir, &old).map_err(io(format!("cannot move aside {}", dir.display())))?;
             std::fs::rename(&tmp, dir).map_err(io(format!("cannot rename into {}", dir.display())))?;
             let _ = std::fs::remove_dir_all(&old);

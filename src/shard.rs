@@ -102,6 +102,9 @@ struct Loaded {
 }
 
 fn load_partial(dir: &Path) -> Result<Loaded, Error> {
+    if !dir.is_dir() {
+        return Err(input_err(dir, "no such directory (a shard that did not run?)".into()));
+    }
     let pj = dir.join("partial.json");
     let text = std::fs::read_to_string(&pj)
         .map_err(|e| input_err(&pj, format!("cannot read ({e}); is this the output of `run --shard K/N`?")))?;
@@ -226,6 +229,10 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files
         rows,
         profiles,
     };
-    let timing = output::Timing { threads, elapsed_s: 0.0, sample_years_per_s: 0.0 };
+    let timing = output::Timing {
+        threads: if threads == 0 { rayon::current_num_threads() } else { threads },
+        elapsed_s: 0.0,
+        sample_years_per_s: 0.0,
+    };
     Ok(output::result_files(&study, &source, &results, timing))
 }

@@ -12,7 +12,6 @@
 use super::DrawResult;
 use super::data::Data;
 use super::style::{self, Legend, Mark, Meta, Tech};
-use crate::output::fmt_num;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
@@ -97,7 +96,7 @@ where
         "Hours of each year sorted from highest to lowest export · band: P10–P90 of {} sampled years · lines: sample {} (median year), at the transfer limit in {} h",
         d.meta.samples,
         d.meta.representative,
-        fmt_num(at_limit as f64)
+        super::capacity::mw_label(at_limit as f64)
     );
     let mut curves = vec![Curve {
         label: "Export, median year".into(),
@@ -124,7 +123,8 @@ where
             fill: false,
         });
     }
-    let limit_line = (limit > 0.0).then(|| (limit, format!("Transfer limit, all circuits: {} MW", fmt_num(limit))));
+    let limit_line = (limit > 0.0)
+        .then(|| (limit, format!("Transfer limit, all circuits: {} MW", super::capacity::mw_label(limit))));
     let band = (!band.is_empty()).then_some(("Export, P10–P90 across sampled years", band.as_slice()));
     duration_chart(root, &d.meta, &title, &subtitle, &curves, band, limit_line)
 }

@@ -8,10 +8,14 @@
 //! (Okabe & Ito 2008, extended with greys for non-renewable flows).
 //!
 //! The font is WenQuanYi Micro Hei cut down to GB2312 + Latin
-//! (`assets/fonts/`, Apache-2.0), compiled into the binary and registered
-//! with plotters as `sans-serif`, so Chinese zone and scenario names render
-//! in PNGs on a machine with no fonts at all. SVG text names the family
-//! `sans-serif`; the report embeds the glyphs it needs (see `fontsub`).
+//! (`assets/fonts/`, Apache-2.0; `assets/fonts/subset.py` remakes it),
+//! compiled into the binary and registered with plotters as `sans-serif`,
+//! so Chinese zone and scenario names render in PNGs on a machine with no
+//! fonts at all (plotters is built without its `ttf` feature, which would
+//! look for system fonts instead). SVG files keep their text as text in the
+//! `sans-serif` family, so a stand-alone SVG uses the viewer's fonts;
+//! `report.html` embeds the glyphs it uses (see `fontsub`), so the inline
+//! SVGs there render with this font everywhere.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -227,16 +231,32 @@ pub struct Meta {
 impl Meta {
     /// Footer line: scenario, samples, seed and version.
     pub fn footer(&self) -> String {
+        let mut parts = Vec::new();
         let sha = self.sha256.get(..12).unwrap_or(&self.sha256);
-        let range = if self.first_sample == 0 {
+        parts.push(if sha.is_empty() {
+            format!("Scenario {}", self.scenario)
+        } else {
+            format!("Scenario {} (sha256 {sha})", self.scenario)
+        });
+        if self.study_year != 0 {
+            parts.push(format!("study year {}", self.study_year));
+        }
+        parts.push(if self.first_sample == 0 {
             format!("{} samples", self.samples)
         } else {
-            format!("{} samples ({}–{})", self.samples, self.first_sample, self.first_sample + self.samples - 1)
-        };
-        format!(
-            "Scenario {} (sha256 {sha}) · study year {} · {range} · seed {} · {} {}",
-            self.scenario, self.study_year, self.seed, self.program, self.version
-        )
+            format!(
+                "{} samples ({}–{})",
+                self.samples,
+                self.first_sample,
+                (self.first_sample + self.samples).saturating_sub(1)
+            )
+        });
+        parts.push(format!("seed {}", self.seed));
+        let program = format!("{} {}", self.program, self.version);
+        if !program.trim().is_empty() {
+            parts.push(program.trim().to_string());
+        }
+        parts.join(" · ")
     }
 
     /// "where" for titles: the zone names (or the scenario name).

@@ -53,7 +53,8 @@ where
         return Ok(());
     }
     p.sort_by(|a, b| a.size.total_cmp(&b.size));
-    let (x0, x1) = (p[0].size, p[p.len() - 1].size.max(p[0].size + 1e-9));
+    let (a, b) = (p[0].size, p[p.len() - 1].size.max(p[0].size + 1e-9));
+    let (x0, x1) = (a - (b - a) * 0.04, b + (b - a) * 0.04);
     let mut lo = p.iter().map(|q| q.low.min(q.estimate)).fold(f64::INFINITY, f64::min);
     let mut hi = p.iter().map(|q| q.high.max(q.estimate)).fold(f64::NEG_INFINITY, f64::max);
     if let Some((t, _)) = &target {
@@ -99,9 +100,11 @@ where
             10,
             style::LIMIT.stroke_width(3),
         ))?;
+        // The label on the side of the line with more room.
+        let (dx, h) = if *a > (x0 + x1) / 2.0 { (-10, HPos::Right) } else { (10, HPos::Left) };
         chart.draw_series(std::iter::once(
             EmptyElement::at((*a, hi + pad))
-                + Text::new(l.clone(), (10, 8), style::font(style::ANNOTATION_PX).pos(Pos::new(HPos::Left, VPos::Top))),
+                + Text::new(l.clone(), (dx, 8), style::font(style::ANNOTATION_PX).pos(Pos::new(h, VPos::Top))),
         ))?;
     }
     Ok(())

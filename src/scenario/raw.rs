@@ -52,6 +52,10 @@ pub struct RawScenario {
     pub load: Vec<RawLoad>,
     #[serde(default)]
     pub line: Vec<RawLine>,
+    /// `renewplan sweep` axes: key = "START:STOP:STEP" or "V1,V2,...";
+    /// ignored by `run`.
+    #[serde(default)]
+    pub sweep: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
