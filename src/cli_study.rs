@@ -254,11 +254,11 @@ pub fn size(args: SizeArgs) -> Result<(), Error> {
     let (key, range) = args.capacity.split_once('=').ok_or_else(bad)?;
     let (lo, hi) = range.split_once(':').ok_or_else(bad)?;
     let (lo, hi): (f64, f64) = (lo.trim().parse().map_err(|_| bad())?, hi.trim().parse().map_err(|_| bad())?);
-    if !(hi > lo) {
+    if !hi.is_finite() || !lo.is_finite() || hi <= lo {
         return Err(bad());
     }
     let tol = args.tolerance.unwrap_or((hi - lo) / 100.0);
-    if !(tol > 0.0) {
+    if tol.is_nan() || tol <= 0.0 {
         return Err(Error::Usage("--tolerance must be positive".into()));
     }
     let sizing = in_pool(args.common.threads, || study::size(&src, key.trim(), lo, hi, tol, &args.target, method))?;

@@ -115,7 +115,7 @@ impl std::str::FromStr for Axis {
                 return Err(format!("`{spec}`: a range is START:STOP:STEP"));
             }
             let (a, b, step) = (num(p[0])?, num(p[1])?, num(p[2])?);
-            if !(step > 0.0) || b < a {
+            if step.is_nan() || step <= 0.0 || b < a {
                 return Err(format!("`{spec}`: need STOP ≥ START and STEP > 0"));
             }
             let n = ((b - a) / step + 1e-9).floor() as usize;
