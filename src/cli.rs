@@ -54,6 +54,12 @@ pub enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Redraw the charts and report.html of a result directory from its saved results (no simulation).
+    Chart {
+        /// Result directory written by `run` or `merge`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
     /// Print the scenario file reference (Markdown).
     Reference,
 }
@@ -114,6 +120,14 @@ pub fn main(cli: Cli) -> Result<(), Error> {
                 println!("{}", output::table(&summary));
             }
             println!("merged {} partial results into {}", dirs.len(), out.display());
+            Ok(())
+        }
+        Command::Chart { dirs } => {
+            for dir in dirs {
+                let files = output::redraw(&dir)?;
+                output::write_dir(&dir, &files, false)?;
+                println!("charts and report redrawn in {}", dir.display());
+            }
             Ok(())
         }
         Command::Reference => {
@@ -283,7 +297,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
             );
             continue;
         }
-        let (mut summary, mut files) = output::result_files(&study, src, &results, timing);
+        let (mut summary, mut files) = output::result_files(&study, src, &results, timing)?;
         if let Some(stop) = stopping {
             println!("stopped after {} samples: {}", stop.samples, stop.reason);
             summary.stopping = Some(stop);
@@ -382,7 +396,7 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     let mut files = Vec::new();
     for ((study, src), results) in studies.iter().zip(&srcs).zip(&runs) {
         let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: 0.0 };
-        let (_, f) = output::result_files(study, src, results, timing);
+        let (_, f) = output::result_files(study, src, results, timing)?;
         files.extend(f.into_iter().map(|(name, bytes)| (format!("{}/{name}", study.model.name), bytes)));
     }
     files.push(("compare.csv".into(), crate::compare::csv(&rows)));

@@ -9,10 +9,12 @@
 //! sample, estimates across samples). `engine` runs samples in parallel;
 //! `output` writes result files; `cli` is the command line.
 
+pub mod chart;
 pub mod cli;
 pub mod cli_study;
 pub mod compare;
 pub mod conversion;
+pub mod data;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
@@ -20,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod outage;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod shard;

@@ -48,6 +48,9 @@ impl Registry {
                 "export level reached or exceeded in this percentage of hours (export duration curve)",
             );
         }
+        for (k, u, desc) in ECONOMICS {
+            add(format!("economics.{k}"), u, desc);
+        }
         for z in &m.zones {
             for (k, u, desc) in ZONE {
                 add(format!("zone.{}.{k}", z.name), u, desc);
@@ -127,6 +130,19 @@ const SYSTEM: &[Def] = &[
     ("generation_mwh", "MWh", "energy from dispatchable generators"),
     ("co2_avoided_t", "t", "used renewable energy × grid emission factor"),
     ("coal_saved_tce", "tce", "used renewable energy × standard coal per MWh of thermal supply"),
+];
+const ECONOMICS: &[Def] = &[
+    ("capex_cny", "CNY", "overnight capital of everything installed in the study year"),
+    ("annual_cost_cny", "CNY", "annualised capital + fixed O&M + generator fuel + imports"),
+    ("revenue_cny", "CNY", "exports × tariff + hydrogen × value"),
+    ("net_annual_cny", "CNY", "revenue − annual cost"),
+    ("npv_cny", "CNY", "net annual value × annuity factor over the project life (every year like this one)"),
+    ("lcoe_used_cny_per_mwh", "CNY/MWh", "annualised cost of wind and solar / renewable energy used"),
+    (
+        "lcoh_cny_per_kg",
+        "CNY/kg",
+        "(annualised electrolyser cost + input energy at the LCOE of used renewables) / hydrogen",
+    ),
 ];
 const ZONE: &[Def] = &[
     ("available_mwh", "MWh", "renewable energy available in the zone"),
@@ -384,6 +400,27 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     for p in EXPORT_DURATION_PCT {
         row.push(quantile_sorted(&export_by_hour, p as f64 / 100.0));
     }
+    // Economics (model.rs, Economics): costs of the study year's system.
+    let ec = &m.economics;
+    let fuel: f64 = m.generators.iter().enumerate().map(|(i, g)| sum(&h.gen_mw[i]) * g.variable_cost_cny_per_mwh).sum();
+    let annual_cost = ec.annual_fixed_renewables_cny
+        + ec.annual_fixed_storage_cny
+        + ec.annual_fixed_electrolysers_cny
+        + ec.annual_fixed_lines_cny
+        + fuel
+        + import * ec.import_price_cny_per_mwh;
+    let revenue = export * ec.export_tariff_cny_per_mwh + h2 * 1000.0 * ec.hydrogen_value_cny_per_kg;
+    let lcoe = ratio(ec.annual_fixed_renewables_cny, used, 0.0);
+    let lcoh = ratio(ec.annual_fixed_electrolysers_cny + el * lcoe, h2 * 1000.0, 0.0);
+    row.extend_from_slice(&[
+        ec.capex_cny,
+        annual_cost,
+        revenue,
+        revenue - annual_cost,
+        (revenue - annual_cost) * ec.annuity_factor,
+        lcoe,
+        lcoh,
+    ]);
     for z in 0..nz {
         row.extend_from_slice(&[
             zone_avail[z],

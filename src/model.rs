@@ -263,6 +263,29 @@ pub struct DispatchRules {
     pub storage_discharge_to_export: bool,
 }
 
+/// Costs and values (CNY), resolved into annual figures for the study year.
+/// Capital is annualised with the capital recovery factor
+/// r(1+r)^n/((1+r)^n − 1) over each technology's life; fixed O&M is a share
+/// of capital per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Economics {
+    pub discount_rate_pu: f64,
+    pub project_life_years: f64,
+    pub export_tariff_cny_per_mwh: f64,
+    pub import_price_cny_per_mwh: f64,
+    pub hydrogen_value_cny_per_kg: f64,
+    /// Overnight capital of everything installed in the study year.
+    pub capex_cny: f64,
+    /// Annualised capital + fixed O&M of wind and solar fleets.
+    pub annual_fixed_renewables_cny: f64,
+    /// ... of storage, electrolysers and lines.
+    pub annual_fixed_storage_cny: f64,
+    pub annual_fixed_electrolysers_cny: f64,
+    pub annual_fixed_lines_cny: f64,
+    /// Σ 1/(1+r)^y for y = 1..project life.
+    pub annuity_factor: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Emissions {
     pub grid_co2_t_per_mwh: f64,
@@ -317,6 +340,7 @@ pub struct Model {
     pub lines: Vec<Line>,
     pub dispatch: DispatchRules,
     pub emissions: Emissions,
+    pub economics: Economics,
     /// Hourly `[p_fail, p_repair]` of outage groups with per-step
     /// probabilities (see `Outages::schedule`).
     #[serde(skip)]

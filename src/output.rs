@@ -122,19 +122,51 @@ pub fn result_files(
     source: &Source,
     results: &Results,
     timing: Timing,
-) -> (Summary, Files) {
+) -> Result<(Summary, Files), Error> {
     let model = study.model;
     let rep_metric = results.registry.index(REPRESENTATIVE_METRIC).unwrap_or(0);
     let rep = results.median_sample(rep_metric);
     let trace = study.trace(results.method.seed, rep);
     let summary = summary(model, source, results, rep, timing);
-    let files = vec![
+    let samples = samples_csv(results);
+    let hourly = hourly_csv(model, &trace.inputs, &trace.hourly);
+    let mut files = vec![
         ("summary.json".to_string(), summary_json(&summary)),
-        ("samples.csv".to_string(), samples_csv(results)),
-        ("hourly-median.csv".to_string(), hourly_csv(model, &trace.inputs, &trace.hourly)),
+        ("samples.csv".to_string(), samples),
+        ("hourly-median.csv".to_string(), hourly),
         ("scenario.toml".to_string(), source.text.clone().into_bytes()),
     ];
-    (summary, files)
+    let charts = crate::chart::render(&summary, &files[1].1, &files[2].1)?;
+    files.extend(charts);
+    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[3..].to_vec())));
+    Ok((summary, files))
+}
+
+/// Redraw the charts and report of a result directory from its saved files
+/// (no simulation); returns the directory's complete new contents.
+pub fn redraw(dir: &Path) -> Result<Files, Error> {
+    let read = |name: &str| -> Result<Vec<u8>, Error> {
+        let p = dir.join(name);
+        std::fs::read(&p).map_err(|e| Error::Input {
+            path: p,
+            message: format!("cannot read ({e}); is this a renewplan result directory?"),
+        })
+    };
+    let summary_bytes = read("summary.json")?;
+    let summary: Summary = serde_json::from_slice(&summary_bytes).map_err(|e| Error::Input {
+        path: dir.join("summary.json"),
+        message: format!("not a renewplan summary: {e}"),
+    })?;
+    let mut files = vec![
+        ("summary.json".to_string(), summary_bytes),
+        ("samples.csv".to_string(), read("samples.csv")?),
+        ("hourly-median.csv".to_string(), read("hourly-median.csv")?),
+        ("scenario.toml".to_string(), read("scenario.toml")?),
+    ];
+    let charts = crate::chart::render(&summary, &files[1].1, &files[2].1)?;
+    files.extend(charts);
+    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[3..].to_vec())));
+    Ok(files)
 }
 
 pub fn summary_json(s: &Summary) -> Vec<u8> {

@@ -234,5 +234,5 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files
         elapsed_s: 0.0,
         sample_years_per_s: 0.0,
     };
-    Ok(output::result_files(&study, &source, &results, timing))
+    output::result_files(&study, &source, &results, timing)
 }

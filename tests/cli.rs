@@ -171,7 +171,11 @@ fn run_writes_the_result_files() {
         .stdout(predicate::str::contains("results written to res"));
     assert_eq!(names_in(tmp.path()), vec!["res"], "only the output directory is left");
     let res = tmp.path().join("res");
-    assert_eq!(names_in(&res), vec!["hourly-median.csv", "samples.csv", "scenario.toml", "summary.json"]);
+    assert_eq!(
+        names_in(&res),
+        vec!["charts", "hourly-median.csv", "report.html", "samples.csv", "scenario.toml", "summary.json"]
+    );
+    assert!(res.join("charts/utilisation-distribution.png").exists() && res.join("charts/capacity.svg").exists());
     let read = |f: &str| std::fs::read_to_string(res.join(f)).unwrap();
     let samples = read("samples.csv");
     assert_eq!(samples.lines().count(), 9, "header and 8 samples");

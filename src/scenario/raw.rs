@@ -31,6 +31,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub emissions: RawEmissions,
     #[serde(default)]
+    pub economics: RawEconomics,
+    #[serde(default)]
     pub zone: Vec<RawZone>,
     #[serde(default)]
     pub external_grid: Vec<RawExternalGrid>,
@@ -100,6 +102,45 @@ pub struct RawEmissions {
     pub grid_co2_t_per_mwh: Option<f64>,
     #[serde(default)]
     pub coal_tce_per_mwh: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawEconomics {
+    #[serde(default)]
+    pub discount_rate_pu: Option<f64>,
+    #[serde(default)]
+    pub project_life_years: Option<f64>,
+    #[serde(default)]
+    pub export_tariff_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub import_price_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub hydrogen_value_cny_per_kg: Option<f64>,
+    #[serde(default)]
+    pub wind_capex_cny_per_kw: Option<f64>,
+    #[serde(default)]
+    pub solar_capex_cny_per_kwdc: Option<f64>,
+    #[serde(default)]
+    pub storage_capex_cny_per_kwh: Option<f64>,
+    #[serde(default)]
+    pub storage_power_capex_cny_per_kw: Option<f64>,
+    #[serde(default)]
+    pub electrolyser_capex_cny_per_kw: Option<f64>,
+    #[serde(default)]
+    pub line_capex_cny_per_km: Option<f64>,
+    #[serde(default)]
+    pub fixed_om_pu_per_year: Option<f64>,
+    #[serde(default)]
+    pub wind_life_years: Option<f64>,
+    #[serde(default)]
+    pub solar_life_years: Option<f64>,
+    #[serde(default)]
+    pub storage_life_years: Option<f64>,
+    #[serde(default)]
+    pub electrolyser_life_years: Option<f64>,
+    #[serde(default)]
+    pub line_life_years: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -399,4 +440,6 @@ pub struct RawLine {
     pub capacity_csv: Option<String>,
     #[serde(default)]
     pub capacity_csv_column: Option<String>,
+    #[serde(default)]
+    pub capex_cny_per_km: Option<f64>,
 }

@@ -877,6 +877,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     }
 
     let mut lines = Vec::new();
+    // (length km, capital CNY/km) of each line in service, for economics.
+    let mut line_costs: Vec<(f64, Option<f64>)> = Vec::new();
     for (i, l) in raw.line.iter().enumerate() {
         let b = idx("line", i);
         let node = |cx: &mut Ctx, k: &str, name: &str| -> usize {
@@ -940,6 +942,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
         };
         let length_km = cx.num(&b, "length_km", l.length_km, 100.0, 0.0, 1.0e4, "km");
+        if circuits > 0 {
+            let per_km =
+                l.capex_cny_per_km.map(|c| cx.check(key(&b, "capex_cny_per_km"), c, 0.0, 1.0e10, "CNY per km"));
+            line_costs.push((length_km, per_km));
+        }
         let mttr = cx.num(&b, "mttr_h", l.mttr_h, 12.0, 1.0, 1.0e5, "hours");
         let st = StepOutages {
             failure: l.failure_probability_per_h,
@@ -1052,6 +1059,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             "t standard coal per MWh",
         ),
     };
+    let economics =
+        resolve_economics(&mut cx, &raw.economics, &wind_fleets, &solar_fleets, &storage, &electrolysers, &line_costs);
     let rpath = vec![Seg::Key("run".into())];
     let default_samples = raw.run.samples.unwrap_or(1000);
     if default_samples == 0 || default_samples > 100_000_000 {
@@ -1086,10 +1095,75 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
         },
         emissions,
+        economics,
         outage_schedules: std::mem::take(&mut cx.schedules),
         default_samples,
         default_seed: raw.run.seed.unwrap_or(20_240_601),
     })
+}
+
+/// Capital recovery factor r(1+r)^n / ((1+r)^n − 1) (1/n when r = 0).
+pub fn capital_recovery_factor(r: f64, n: f64) -> f64 {
+    if r.abs() < 1e-12 { 1.0 / n } else { r * (1.0 + r).powf(n) / ((1.0 + r).powf(n) - 1.0) }
+}
+
+/// Costs and values: defaults from DOMAIN.md (CNY, 2024 prices, M–L
+/// confidence) or marked assumptions; see `reference`.
+fn resolve_economics(
+    cx: &mut Ctx,
+    e: &RawEconomics,
+    wind: &[WindFleet],
+    solar: &[SolarFleet],
+    storage: &[Storage],
+    electrolysers: &[Electrolyser],
+    line_costs: &[(f64, Option<f64>)],
+) -> Economics {
+    let b = vec![Seg::Key("economics".into())];
+    let r = cx.num(&b, "discount_rate_pu", e.discount_rate_pu, 0.06, 0.0, 0.5, "fraction per year");
+    let life = cx.num(&b, "project_life_years", e.project_life_years, 25.0, 1.0, 100.0, "years");
+    let om = cx.num(&b, "fixed_om_pu_per_year", e.fixed_om_pu_per_year, 0.02, 0.0, 0.5, "fraction of capital per year");
+    let money = |cx: &mut Ctx, k: &str, v: Option<f64>, d: f64, unit: &str| cx.num(&b, k, v, d, 0.0, 1.0e12, unit);
+    let wind_kw = money(cx, "wind_capex_cny_per_kw", e.wind_capex_cny_per_kw, 4000.0, "CNY/kW");
+    let solar_kw = money(cx, "solar_capex_cny_per_kwdc", e.solar_capex_cny_per_kwdc, 3000.0, "CNY/kWdc");
+    let st_kwh = money(cx, "storage_capex_cny_per_kwh", e.storage_capex_cny_per_kwh, 800.0, "CNY/kWh");
+    let st_kw = money(cx, "storage_power_capex_cny_per_kw", e.storage_power_capex_cny_per_kw, 0.0, "CNY/kW");
+    let el_kw = money(cx, "electrolyser_capex_cny_per_kw", e.electrolyser_capex_cny_per_kw, 3000.0, "CNY/kW");
+    let line_km = money(cx, "line_capex_cny_per_km", e.line_capex_cny_per_km, 3.0e6, "CNY/km");
+    let lives = [
+        cx.num(&b, "wind_life_years", e.wind_life_years, 25.0, 1.0, 100.0, "years"),
+        cx.num(&b, "solar_life_years", e.solar_life_years, 25.0, 1.0, 100.0, "years"),
+        cx.num(&b, "storage_life_years", e.storage_life_years, 15.0, 1.0, 100.0, "years"),
+        cx.num(&b, "electrolyser_life_years", e.electrolyser_life_years, 20.0, 1.0, 100.0, "years"),
+        cx.num(&b, "line_life_years", e.line_life_years, 40.0, 1.0, 100.0, "years"),
+    ];
+    let capex = [
+        wind.iter().map(|f| f.capacity_mw * 1000.0 * wind_kw).sum::<f64>(),
+        solar.iter().map(|f| f.capacity_mwdc * 1000.0 * solar_kw).sum::<f64>(),
+        storage.iter().map(|s| s.energy_mwh * 1000.0 * st_kwh + s.discharge_mw * 1000.0 * st_kw).sum::<f64>(),
+        electrolysers.iter().map(|x| x.capacity_mw * 1000.0 * el_kw).sum::<f64>(),
+        line_costs.iter().map(|(len, per_km)| len * per_km.unwrap_or(line_km)).sum::<f64>(),
+    ];
+    let annual: Vec<f64> = capex.iter().zip(lives).map(|(c, n)| c * (capital_recovery_factor(r, n) + om)).collect();
+    let annuity_factor = (1..=life.round() as i32).map(|y| (1.0 + r).powi(-y)).sum();
+    Economics {
+        discount_rate_pu: r,
+        project_life_years: life,
+        export_tariff_cny_per_mwh: money(
+            cx,
+            "export_tariff_cny_per_mwh",
+            e.export_tariff_cny_per_mwh,
+            260.0,
+            "CNY/MWh",
+        ),
+        import_price_cny_per_mwh: money(cx, "import_price_cny_per_mwh", e.import_price_cny_per_mwh, 350.0, "CNY/MWh"),
+        hydrogen_value_cny_per_kg: money(cx, "hydrogen_value_cny_per_kg", e.hydrogen_value_cny_per_kg, 20.0, "CNY/kg"),
+        capex_cny: capex.iter().sum(),
+        annual_fixed_renewables_cny: annual[0] + annual[1],
+        annual_fixed_storage_cny: annual[2],
+        annual_fixed_electrolysers_cny: annual[3],
+        annual_fixed_lines_cny: annual[4],
+        annuity_factor,
+    }
 }
 
 fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
