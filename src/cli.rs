@@ -60,6 +60,23 @@ pub enum Command {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
+    /// Fit the stochastic weather generator to a data file and print a [[site]] block.
+    FitWeather {
+        /// Weather data: PVGIS TMY or hourly CSV, or renewables.ninja weather CSV.
+        data: PathBuf,
+        /// Name of the [[site]] to write.
+        #[arg(long)]
+        site: String,
+        /// pvgis-tmy, pvgis-hourly, ninja, or auto (from the file's header).
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Local time zone of the site, hours ahead of UTC (monthly and diurnal shapes are in local time).
+        #[arg(long, default_value_t = 8.0)]
+        utc_offset: f64,
+        /// Write the [[site]] block to this file instead of standard output.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
     /// Print the scenario file reference (Markdown).
     Reference,
 }
@@ -129,6 +146,9 @@ pub fn main(cli: Cli) -> Result<(), Error> {
                 println!("charts and report redrawn in {}", dir.display());
             }
             Ok(())
+        }
+        Command::FitWeather { data, site, format, utc_offset, out } => {
+            fit_weather(&data, &site, &format, utc_offset, out)
         }
         Command::Reference => {
             print!("{}", scenario::reference::markdown());
@@ -417,5 +437,55 @@ fn compare(args: RunArgs) -> Result<(), Error> {
         println!("{} scenarios × {samples} samples in {elapsed:.2} s", names.len());
     }
     println!("results written to {}", args.out.display());
+    Ok(())
+}
+
+fn fit_weather(
+    data: &std::path::Path,
+    site: &str,
+    format: &str,
+    utc_offset: f64,
+    out: Option<PathBuf>,
+) -> Result<(), Error> {
+    let text = std::fs::read_to_string(data)
+        .map_err(|e| Error::Input { path: data.to_path_buf(), message: format!("cannot read: {e}") })?;
+    let name = data.display().to_string();
+    let format = if format == "auto" {
+        if text.contains("time(UTC)") {
+            "pvgis-tmy"
+        } else if text.contains("G(i)") || text.contains("Slope:") {
+            "pvgis-hourly"
+        } else if text.lines().next().is_some_and(|l| l.starts_with('#')) {
+            "ninja"
+        } else {
+            return Err(Error::Input {
+                path: data.to_path_buf(),
+                message: "cannot tell the format from the header; give --format pvgis-tmy, pvgis-hourly or ninja"
+                    .into(),
+            });
+        }
+    } else {
+        format
+    };
+    let series = match format {
+        "pvgis-tmy" => crate::data::pvgis::read_tmy(&text, &name),
+        "pvgis-hourly" => crate::data::pvgis::read_hourly(&text, &name),
+        "ninja" => crate::data::ninja::read_weather(&text, &name),
+        other => {
+            return Err(Error::Usage(format!("--format `{other}`: accepted: auto, pvgis-tmy, pvgis-hourly, ninja")));
+        }
+    }
+    .map_err(|e| Error::Scenario(vec![e.to_problem()]))?;
+    let fitted = crate::data::fit::fit_site(&series, utc_offset).map_err(|e| Error::Scenario(vec![e.to_problem()]))?;
+    let toml = fitted.to_toml(site);
+    eprintln!("{}", fitted.report.to_table());
+    match out {
+        Some(p) => {
+            std::fs::write(&p, &toml)
+                .map_err(|e| Error::Io { context: format!("cannot write {}", p.display()), source: e })?;
+            println!("[[site]] block written to {}", p.display());
+        }
+        None => print!("{toml}"),
+    }
     Ok(())
 }

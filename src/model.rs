@@ -96,6 +96,32 @@ pub struct Site {
     pub temperature_anomaly_sd_c: f64,
     pub temperature_hourly_persistence: f64,
     pub albedo_pu: f64,
+    /// Measured or typical-year weather used instead of the generator.
+    pub data: Option<SiteData>,
+}
+
+/// How a site uses measured or typical-year data (see `data::bootstrap`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteData {
+    pub file: String,
+    pub format: String,
+    /// `replay`: every sample sees the data's year as it is (weather is then
+    /// deterministic; outages still vary). `resample`: each sample draws a
+    /// year by a seasonal block bootstrap of the data.
+    pub mode: DataMode,
+    pub block_days: usize,
+    pub window_days: usize,
+    #[serde(skip)]
+    pub series: std::sync::Arc<crate::data::WeatherSeries>,
+    /// The data mapped onto the study year (`replay` mode).
+    #[serde(skip)]
+    pub replayed: Option<std::sync::Arc<crate::data::WeatherSeries>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum DataMode {
+    Replay,
+    Resample,
 }
 
 #[derive(Debug, Clone, Serialize)]

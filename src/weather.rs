@@ -166,6 +166,51 @@ impl WeatherModel {
 
     /// Fill `out` with the weather of one sample.
     pub fn sample(&self, model: &Model, seed: u64, sample: u64, out: &mut Weather) {
+        self.sample_generated(model, seed, sample, out);
+        self.fill_from_data(model, seed, sample, out);
+    }
+
+    /// Sites with data: replay the mapped year, or draw a year by the
+    /// seasonal block bootstrap with the site's own keyed stream. Dust is
+    /// already in measured irradiance, so no dust days are flagged (PV
+    /// soiling then has its regular build-up only).
+    fn fill_from_data(&self, model: &Model, seed: u64, sample: u64, out: &mut Weather) {
+        let h = self.hours;
+        let year = model.calendar.year;
+        for (s, site) in model.sites.iter().enumerate() {
+            let Some(d) = &site.data else { continue };
+            let drawn;
+            let series = match (&d.replayed, d.mode) {
+                (Some(r), _) => r.as_ref(),
+                _ => {
+                    let mut r = rng::stream(seed, sample, "weather.resample", &site.name);
+                    // Resolution checked that this data can be resampled.
+                    match crate::data::bootstrap::resample(
+                        &d.series,
+                        year,
+                        model.calendar.utc_offset_h,
+                        &mut r,
+                        d.block_days,
+                        d.window_days,
+                    ) {
+                        Ok(x) => {
+                            drawn = x;
+                            &drawn
+                        }
+                        Err(_) => continue,
+                    }
+                }
+            };
+            for t in 0..h.min(series.len()) {
+                out.wind_m_s[s][t] = series.wind_m_s[t].max(0.0);
+                out.ghi_w_m2[s][t] = series.ghi_w_m2[t].max(0.0);
+                out.temp_c[s][t] = series.temp_c[t];
+            }
+            out.dust_day[s].iter_mut().for_each(|x| *x = false);
+        }
+    }
+
+    fn sample_generated(&self, model: &Model, seed: u64, sample: u64, out: &mut Weather) {
         let n = self.sites.len();
         let h = self.hours;
         resize(&mut out.wind_m_s, n, h, 0.0);
@@ -223,6 +268,9 @@ impl WeatherModel {
             // ε = L e: correlated innovations.
             self.chol.mul_to(&e, &mut eps);
             for s in 0..n {
+                if model.sites[s].data.is_some() {
+                    continue; // filled from data below
+                }
                 let p = &self.sites[s];
                 let zs = &mut z[s];
                 if t == 0 {

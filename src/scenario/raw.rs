@@ -216,6 +216,16 @@ pub struct RawSite {
     pub temperature_hourly_persistence: Option<f64>,
     #[serde(default)]
     pub albedo_pu: Option<f64>,
+    #[serde(default)]
+    pub data_file: Option<String>,
+    #[serde(default)]
+    pub data_format: Option<String>,
+    #[serde(default)]
+    pub data_mode: Option<String>,
+    #[serde(default)]
+    pub block_days: Option<u32>,
+    #[serde(default)]
+    pub window_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -219,6 +219,31 @@ pub const SECTIONS: &[Section] = &[
             ("temperature_anomaly_sd_c", "number", "3.0", "Standard deviation of the temperature anomaly, °C."),
             ("temperature_hourly_persistence", "number", "0.97", "Lag-1 hour autocorrelation of the anomaly."),
             ("albedo_pu", "number", "0.25", "Ground reflectance (desert sand ≈ 0.25–0.35)."),
+            (
+                "data_file",
+                "string",
+                "—",
+                "Weather data instead of the generator (relative to the scenario): GHI, air temperature and wind speed, hourly.",
+            ),
+            (
+                "data_format",
+                "string",
+                "—",
+                "pvgis-tmy, pvgis-hourly (horizontal plane) or ninja (renewables.ninja weather).",
+            ),
+            (
+                "data_mode",
+                "string",
+                "resample",
+                "replay: the data's year as it is, every sample; resample: a seasonal block bootstrap draws each sample's year.",
+            ),
+            ("block_days", "integer", "5", "Days per bootstrap block (resample)."),
+            (
+                "window_days",
+                "integer",
+                "15",
+                "Blocks come from calendar days within ± this many days of their place in the year (resample).",
+            ),
         ],
     ),
     (

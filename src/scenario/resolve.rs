@@ -385,7 +385,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     cx.hours = hours;
 
     // ---- sites
-    let sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
+    let mut sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
+    for (i, (site, r)) in sites.iter_mut().zip(&raw.site).enumerate() {
+        site.data = site_data(&mut cx, i, r, source, utc_offset);
+        if let Some(d) = &site.data {
+            // Wind speeds of the data are at the data's height.
+            site.wind_height_m = d.series.wind_height_m;
+        }
+    }
     let site_names: Vec<&str> = sites.iter().map(|s| s.name.as_str()).collect();
 
     // ---- correlation of hourly innovations
@@ -1335,7 +1342,122 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             "lag-1 autocorrelation",
         ),
         albedo_pu: cx.num(&b, "albedo_pu", s.albedo_pu, 0.25, 0.0, 1.0, "fraction"),
+        data: None,
     }
+}
+
+/// Load a site's weather data file, when the site has one.
+fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h: f64) -> Option<SiteData> {
+    let b = idx("site", i);
+    let file = match (&s.data_file, &s.data_format, &s.data_mode) {
+        (None, None, None) => return None,
+        (Some(f), _, _) => f.clone(),
+        _ => {
+            cx.bad(key(&b, "data_file"), "data_format / data_mode given without data_file", "a data_file with them");
+            return None;
+        }
+    };
+    let formats = ["pvgis-tmy", "pvgis-hourly", "ninja"];
+    let format = s.data_format.clone().unwrap_or_default();
+    if !formats.contains(&format.as_str()) {
+        cx.bad(key(&b, "data_format"), format!("`{format}`{}", suggest(&format, &formats)), formats.join(", "));
+        return None;
+    }
+    let mode = match s.data_mode.as_deref().unwrap_or("resample") {
+        "replay" => DataMode::Replay,
+        "resample" => DataMode::Resample,
+        other => {
+            cx.bad(key(&b, "data_mode"), format!("unknown mode `{other}`"), "replay, resample");
+            return None;
+        }
+    };
+    let path = match &source.dir {
+        Some(d) => d.join(&file),
+        None => std::path::PathBuf::from(&file),
+    };
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            cx.problems.push(PathProblem {
+                path: key(&b, "data_file"),
+                file: Some((name, None)),
+                problem: format!("cannot read: {e}"),
+                accepted: "a readable weather data file".into(),
+            });
+            return None;
+        }
+    };
+    let parsed = match format.as_str() {
+        "pvgis-tmy" => crate::data::pvgis::read_tmy(&text, &name),
+        "pvgis-hourly" => crate::data::pvgis::read_hourly(&text, &name),
+        _ => crate::data::ninja::read_weather(&text, &name),
+    };
+    let series = match parsed {
+        Ok(x) => x,
+        Err(e) => {
+            cx.problems.push(PathProblem {
+                path: key(&b, "data_file"),
+                file: Some((e.file.clone(), e.line)),
+                problem: e.message.clone(),
+                accepted: e.accepted.clone(),
+            });
+            return None;
+        }
+    };
+    let missing: Vec<&str> =
+        [("GHI", series.has_ghi()), ("temperature", series.has_temp()), ("wind speed", series.has_wind())]
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(n, _)| *n)
+            .collect();
+    if !missing.is_empty() {
+        cx.problems.push(PathProblem {
+            path: key(&b, "data_file"),
+            file: Some((name, None)),
+            problem: format!("has no {}", missing.join(", ")),
+            accepted: "weather data with GHI, air temperature and wind speed".into(),
+        });
+        return None;
+    }
+    let block_days = s.block_days.unwrap_or(5).clamp(1, 366) as usize;
+    let window_days = s.window_days.unwrap_or(15).min(182) as usize;
+    let year_hours = crate::data::hours_in_year(cx.year);
+    if cx.hours > year_hours {
+        cx.bad(
+            key(&b, "data_file"),
+            format!("a horizon of {} hours is longer than the study year", cx.hours),
+            format!("horizon_h ≤ {year_hours} for sites with weather data"),
+        );
+        return None;
+    }
+    let as_problem = |e: crate::data::DataError| PathProblem {
+        path: key(&b, "data_file"),
+        file: Some((e.file.clone(), e.line)),
+        problem: e.message.clone(),
+        accepted: e.accepted.clone(),
+    };
+    let replayed = match mode {
+        DataMode::Replay => match crate::data::bootstrap::replay(&series, cx.year, utc_offset_h) {
+            Ok(r) => Some(std::sync::Arc::new(r)),
+            Err(e) => {
+                cx.problems.push(as_problem(e));
+                return None;
+            }
+        },
+        DataMode::Resample => {
+            // Check once that the data can be resampled for this year.
+            let mut probe = crate::rng::stream(0, 0, "weather.resample.check", &s.name);
+            if let Err(e) =
+                crate::data::bootstrap::resample(&series, cx.year, utc_offset_h, &mut probe, block_days, window_days)
+            {
+                cx.problems.push(as_problem(e));
+                return None;
+            }
+            None
+        }
+    };
+    Some(SiteData { file, format, mode, block_days, window_days, series: std::sync::Arc::new(series), replayed })
 }
 
 /// " (did you mean `x`?)" when a close name exists.
