@@ -104,6 +104,10 @@ pub struct RunArgs {
     /// partial result for `renewplan merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::shard::Shard>,
+    /// Re-run exactly what a summary.json records (its scenario.toml beside
+    /// it, seed, sample range) and check that the results are identical.
+    #[arg(long, value_name = "SUMMARY_JSON", conflicts_with_all = ["scenarios", "samples", "seed", "shard", "target_rse"])]
+    pub reproduce: Option<PathBuf>,
     /// Keep adding samples in batches until the relative standard error of
     /// --target-metric is at most this (e.g. 0.01), or --max-samples is reached.
     #[arg(long, value_name = "RSE")]
@@ -232,12 +236,68 @@ fn validate(paths: &[PathBuf]) -> Result<(), Error> {
     let mut problems = Vec::new();
     for src in sources(paths)? {
         match scenario::load(&src) {
-            Ok(m) => println!("{}: ok ({}, {} zones, {} hours)", src.name, m.name, m.zones.len(), m.hours()),
+            Ok(m) => {
+                warn(&src, &m);
+                println!("{}: ok ({}, {} zones, {} hours)", src.name, m.name, m.zones.len(), m.hours())
+            }
             Err(Error::Scenario(p)) => problems.extend(p),
             Err(e) => return Err(e),
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(Error::Scenario(problems)) }
+}
+
+/// Print the plan's warnings (valid but suspicious values) once, on stderr.
+pub(crate) fn warn(src: &Source, m: &crate::model::Model) {
+    for w in crate::scenario::warnings::check(m) {
+        eprintln!("warning: {}: {w}", src.name);
+    }
+}
+
+/// Before simulating: the output directory must be creatable and writable,
+/// and the per-sample rows must fit in memory (exit 2 otherwise, nothing
+/// written).
+pub(crate) fn preflight(out: &std::path::Path, samples: u64, metrics: usize) -> Result<(), Error> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut existing = parent.as_path();
+    while !existing.exists() {
+        existing = existing.parent().unwrap_or(std::path::Path::new("."));
+    }
+    let probe = existing.join(format!(".renewplan-write-test-{}", std::process::id()));
+    if std::fs::write(&probe, b"").is_err() {
+        return Err(Error::Usage(format!(
+            "cannot write the output directory {}: {} is not writable; choose another --out",
+            out.display(),
+            existing.display()
+        )));
+    }
+    let _ = std::fs::remove_file(&probe);
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!("--out {} is a file, not a directory", out.display())));
+    }
+    // One row of f64 per sample is kept (plus about as much again while
+    // estimates are computed): refuse what cannot fit in available memory.
+    let need = samples as f64 * metrics as f64 * 8.0 * 2.0;
+    if let Some(avail) = available_memory_bytes() {
+        if need > 0.8 * avail {
+            return Err(Error::Usage(format!(
+                "{samples} samples × {metrics} metrics need about {:.1} GB of memory but {:.1} GB is available; use fewer samples or split the run with --shard K/N and merge",
+                need / 1e9,
+                avail / 1e9
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn available_memory_bytes() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
 }
 
 /// Resolve every scenario before simulating any (a typo in the third file
@@ -256,6 +316,9 @@ fn load_all(srcs: &[Source]) -> Result<Vec<crate::model::Model>, Error> {
     if !problems.is_empty() {
         return Err(Error::Scenario(problems));
     }
+    for (m, s) in models.iter().zip(srcs) {
+        warn(s, m);
+    }
     for (i, a) in models.iter().enumerate() {
         if let Some(j) = models[..i].iter().position(|b| b.name == a.name) {
             return Err(Error::Usage(format!(
@@ -267,7 +330,85 @@ fn load_all(srcs: &[Source]) -> Result<Vec<crate::model::Model>, Error> {
     Ok(models)
 }
 
+fn reproduce(args: &RunArgs, path: &std::path::Path) -> Result<(), Error> {
+    let bad = |m: String| Error::Input { path: path.to_path_buf(), message: m };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let old: output::Summary =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a renewplan summary.json: {e}")))?;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let scen_path = dir.join("scenario.toml");
+    let scen_text = std::fs::read_to_string(&scen_path).map_err(|e| Error::Input {
+        path: scen_path.clone(),
+        message: format!("cannot read the recorded scenario: {e}"),
+    })?;
+    let src = Source {
+        name: old.scenario.file.clone(),
+        dir: std::path::Path::new(&old.scenario.file).parent().map(std::path::Path::to_path_buf),
+        text: scen_text,
+    };
+    if src.hash() != old.scenario.sha256 {
+        return Err(Error::Input {
+            path: scen_path,
+            message: "does not match the sha256 recorded in summary.json".into(),
+        });
+    }
+    if old.program.version != output::VERSION {
+        eprintln!(
+            "warning: {} was written by renewplan {}; this is {}: results may differ",
+            path.display(),
+            old.program.version,
+            output::VERSION
+        );
+    }
+    let model = scenario::load(&src)?;
+    let study = Study::new(&model);
+    preflight(&args.out, old.run.samples, study.registry.defs.len())?;
+    let method =
+        Method { seed: old.run.seed, first: old.run.first_sample, samples: old.run.samples, threads: args.threads };
+    let t0 = Instant::now();
+    let results = study.run(method, &|_| {});
+    let elapsed = t0.elapsed().as_secs_f64();
+    let timing = output::Timing {
+        threads: if args.threads == 0 { rayon::current_num_threads() } else { args.threads },
+        elapsed_s: elapsed,
+        sample_years_per_s: method.samples as f64 / elapsed.max(1e-9),
+    };
+    let (mut summary, mut files) = output::result_files(&study, &src, &results, timing)?;
+    if old.stopping.is_some() {
+        summary.stopping = old.stopping.clone();
+        files[0].1 = output::summary_json(&summary);
+    }
+    output::write_dir(&args.out, &files, args.force)?;
+    let differing: Vec<&str> = old
+        .metrics
+        .iter()
+        .zip(&summary.metrics)
+        .filter(|(a, b)| serde_json::to_value(a).ok() != serde_json::to_value(b).ok())
+        .map(|(a, _)| a.estimate.key.as_str())
+        .collect();
+    if differing.is_empty() && old.metrics.len() == summary.metrics.len() {
+        println!(
+            "reproduced {} exactly: all {} metrics identical; written to {}",
+            path.display(),
+            summary.metrics.len(),
+            args.out.display()
+        );
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "reproduction of {} differs in {} metric(s) (first: {}); results written to {}",
+            path.display(),
+            differing.len().max(1),
+            differing.first().copied().unwrap_or("metric count"),
+            args.out.display()
+        )))
+    }
+}
+
 fn run(args: RunArgs) -> Result<(), Error> {
+    if let Some(p) = &args.reproduce {
+        return reproduce(&args, p);
+    }
     let srcs = sources(&args.scenarios)?;
     let models = load_all(&srcs)?;
     if args.samples == Some(0) {
@@ -279,8 +420,10 @@ fn run(args: RunArgs) -> Result<(), Error> {
         let total = args.samples.unwrap_or(model.default_samples);
         let (first, samples) = args.shard.map_or((0, total), |s| s.range(total));
         let method = Method { seed: args.seed.unwrap_or(model.default_seed), first, samples, threads: args.threads };
-        let t0 = Instant::now();
         let study = Study::new(model);
+        let cap = if args.target_rse.is_some() { args.max_samples } else { method.samples };
+        preflight(&dir, cap, study.registry.defs.len())?;
+        let t0 = Instant::now();
         let (results, stopping) = match args.target_rse {
             None => {
                 let bar = progress_bar(method.samples, args.quiet, &model.name);
@@ -393,9 +536,11 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     }
     // One seed and one sample range for all: common random numbers.
     let method = Method { seed: args.seed.unwrap_or(models[0].default_seed), first: 0, samples, threads: args.threads };
+    let studies: Vec<Study> = models.iter().map(Study::new).collect();
+    let metrics: usize = studies.iter().map(|s| s.registry.defs.len()).sum();
+    preflight(&args.out, samples, metrics)?;
     let t0 = Instant::now();
     let bar = progress_bar(samples * models.len() as u64, args.quiet, "compare");
-    let studies: Vec<Study> = models.iter().map(Study::new).collect();
     let work = || {
         use rayon::prelude::*;
         studies.par_iter().map(|s| s.run(method, &|n| bar.inc(n))).collect::<Vec<_>>()

@@ -18,6 +18,8 @@ fn base(c: &CommonArgs) -> Result<(Source, crate::model::Model), Error> {
         None => Source::embedded_default(),
     };
     let model = scenario::load(&src)?;
+    crate::cli::warn(&src, &model);
+    crate::cli::preflight(&c.out, c.samples.unwrap_or(model.default_samples), 1000)?;
     Ok((src, model))
 }
 

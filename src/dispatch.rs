@@ -668,6 +668,31 @@ impl Dispatcher {
                 r.abs() < 1e-6 * (1.0 + inp.re_mw[z][t] + out.zone_load_mw[z][t]),
                 "zone {z} hour {t}: energy balance residual {r}"
             );
+            debug_assert!(out.zone_curtailed_mw[z][t] >= 0.0 && out.zone_unserved_mw[z][t] >= 0.0);
+            debug_assert!(out.zone_unserved_mw[z][t] <= out.zone_load_mw[z][t] + 1e-6);
+        }
+        for (i, s) in m.storage.iter().enumerate() {
+            let soc = self.soc[i];
+            debug_assert!(
+                soc >= -1e-9 && soc <= s.soc_max_pu.max(s.initial_soc_pu) * s.energy_mwh + 1e-6,
+                "storage {i} hour {t}: SOC {soc}"
+            );
+            debug_assert!(out.storage_charge_mw[i][t] >= 0.0 && out.storage_discharge_mw[i][t] >= 0.0);
+        }
+        for (i, e) in m.electrolysers.iter().enumerate() {
+            debug_assert!(out.electrolyser_mw[i][t] >= 0.0 && out.electrolyser_mw[i][t] <= e.capacity_mw + 1e-6);
+            debug_assert!(self.h2[i] >= -1e-9, "electrolyser {i} hour {t}: hydrogen store {}", self.h2[i]);
+        }
+        for l in 0..m.lines.len() {
+            let sent = self.net.from_out[l].max(-self.net.to_in[l]);
+            debug_assert!(
+                sent <= self.net.cap[l] * (1.0 + 1e-9) + 1e-6,
+                "line {l} hour {t}: {sent} MW over {} MW",
+                self.net.cap[l]
+            );
+        }
+        for k in 0..m.external_grids.len() {
+            debug_assert!(out.export_mw[k][t] >= -1e-9 && out.import_mw[k][t] >= -1e-9);
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod raw;
 pub mod reference;
 pub mod resolve;
+pub mod warnings;
 
 use crate::error::{Error, Problem};
 use crate::model::Model;
