@@ -281,14 +281,14 @@ pub(crate) fn preflight(out: &std::path::Path, samples: u64, metrics: usize) -> 
     // One row of f64 per sample is kept (plus about as much again while
     // estimates are computed): refuse what cannot fit in available memory.
     let need = samples as f64 * metrics as f64 * 8.0 * 2.0;
-    if let Some(avail) = available_memory_bytes() {
-        if need > 0.8 * avail {
-            return Err(Error::Usage(format!(
-                "{samples} samples × {metrics} metrics need about {:.1} GB of memory but {:.1} GB is available; use fewer samples or split the run with --shard K/N and merge",
-                need / 1e9,
-                avail / 1e9
-            )));
-        }
+    if let Some(avail) = available_memory_bytes()
+        && need > 0.8 * avail
+    {
+        return Err(Error::Usage(format!(
+            "{samples} samples × {metrics} metrics need about {:.1} GB of memory but {:.1} GB is available; use fewer samples or split the run with --shard K/N and merge",
+            need / 1e9,
+            avail / 1e9
+        )));
     }
     Ok(())
 }
