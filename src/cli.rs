@@ -564,6 +564,7 @@ fn compare(args: RunArgs) -> Result<(), Error> {
         let (_, f) = output::result_files(study, src, results, timing)?;
         files.extend(f.into_iter().map(|(name, bytes)| (format!("{}/{name}", study.model.name), bytes)));
     }
+    files.extend(crate::chart::render_compare(&rows, &names[0], samples, method.seed)?);
     files.push(("compare.csv".into(), crate::compare::csv(&rows)));
     let mut json = serde_json::to_vec_pretty(&serde_json::json!({
         "program": { "name": output::PROGRAM, "version": output::VERSION },

@@ -273,11 +273,12 @@ pub fn size(args: SizeArgs) -> Result<(), Error> {
     for e in &sizing.evaluations {
         let _ = w.serialize(e);
     }
-    let files: Files = vec![
+    let mut files: Files = crate::chart::render_size(&sizing, &model.name, method.samples, method.seed)?;
+    files.extend([
         ("size.json".into(), json),
         ("size-evaluations.csv".into(), w.into_inner().unwrap_or_default()),
         ("scenario.toml".into(), src.text.clone().into_bytes()),
-    ];
+    ]);
     output::write_dir(&args.common.out, &files, args.common.force)?;
     if !args.common.quiet {
         let t = &sizing.target;

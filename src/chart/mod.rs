@@ -242,3 +242,122 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Box<dyn std::er
 fn draw_error(what: &str, message: String) -> Error {
     Error::Io { context: format!("cannot draw chart {what}"), source: std::io::Error::other(message) }
 }
+
+/// Footer metadata for a multi-scenario study (comparison, sweep, sizing).
+pub fn study_meta(scenario: &str, title: &str, samples: u64, seed: u64) -> style::Meta {
+    style::Meta {
+        program: crate::output::PROGRAM.into(),
+        version: crate::output::VERSION.into(),
+        scenario: scenario.into(),
+        scenario_title: title.into(),
+        samples,
+        seed,
+        ..Default::default()
+    }
+}
+
+fn err(e: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    Error::Usage(format!("cannot draw a chart: {e}"))
+}
+
+/// Comparison charts: a forest plot of the paired differences of key
+/// metrics from the base (95 % intervals) and small multiples of each
+/// scenario's mean with its P10–P90.
+pub fn render_compare(rows: &[crate::compare::Row], base: &str, samples: u64, seed: u64) -> Result<Files, Error> {
+    let keys = [
+        ("system.utilisation_rate", "Utilisation rate", "percentage points", 100.0),
+        ("system.curtailed_mwh", "Curtailed energy", "TWh", 1e-6),
+        ("system.export_mwh", "Exported energy", "TWh", 1e-6),
+        ("system.h2_t", "Hydrogen", "kt", 1e-3),
+        ("economics.net_annual_cny", "Net annual value", "billion CNY", 1e-9),
+    ];
+    let meta = study_meta(base, "scenario comparison", samples, seed);
+    let mut files = Vec::new();
+    for (key, name, unit, scale) in keys {
+        let forest_rows: Vec<compare::Interval> = rows
+            .iter()
+            .filter(|r| r.metric == key && r.scenario != base)
+            .filter_map(|r| {
+                Some(compare::Interval {
+                    label: r.scenario.clone(),
+                    estimate: r.diff_mean? * scale,
+                    low: r.diff_ci95_low? * scale,
+                    high: r.diff_ci95_high? * scale,
+                })
+            })
+            .collect();
+        if forest_rows.is_empty() {
+            continue;
+        }
+        let title = format!("{name}: difference from {base}");
+        let sub =
+            format!("paired on common random numbers, {samples} sampled years; dot = mean difference, bar = 95 % CI");
+        let x = format!("Difference in {name} ({unit})");
+        let stem = key.replace('.', "-");
+        let (svg, png) = draw_both(
+            |r| compare::forest(r, &meta, &title, &sub, &x, &forest_rows),
+            |r| compare::forest(r, &meta, &title, &sub, &x, &forest_rows),
+        )
+        .map_err(err)?;
+        files.push((format!("charts/compare-{stem}.svg"), svg.into_bytes()));
+        files.push((format!("charts/compare-{stem}.png"), png));
+    }
+    let panels: Vec<compare::Panel> = keys
+        .iter()
+        .map(|(key, name, unit, scale)| compare::Panel {
+            title: name.to_string(),
+            unit: if *unit == "percentage points" { "%".into() } else { unit.to_string() },
+            bars: rows
+                .iter()
+                .filter(|r| r.metric == *key)
+                .map(|r| compare::Interval {
+                    label: r.scenario.clone(),
+                    estimate: r.mean * scale,
+                    low: r.p10 * scale,
+                    high: r.p90 * scale,
+                })
+                .collect(),
+        })
+        .filter(|p| !p.bars.is_empty())
+        .collect();
+    let title = "Key results by scenario";
+    let sub = format!("mean with P10–P90 across {samples} sampled years");
+    let (svg, png) = draw_both(
+        |r| compare::panels(r, &meta, title, &sub, &panels),
+        |r| compare::panels(r, &meta, title, &sub, &panels),
+    )
+    .map_err(err)?;
+    files.push(("charts/compare-key-metrics.svg".into(), svg.into_bytes()));
+    files.push(("charts/compare-key-metrics.png".into(), png));
+    Ok(files)
+}
+
+/// Sizing chart: the target statistic against the capacity, with its 95 %
+/// band, the target line and the answer.
+pub fn render_size(s: &crate::study::Sizing, scenario: &str, samples: u64, seed: u64) -> Result<Files, Error> {
+    let meta = study_meta(scenario, "sizing", samples, seed);
+    let points: Vec<sweep::Point> = s
+        .evaluations
+        .iter()
+        .map(|e| sweep::Point { size: e.value, estimate: e.estimate, low: e.ci95_low, high: e.ci95_high })
+        .collect();
+    let stat = format!("{:?}", s.target.stat).to_lowercase();
+    let title = format!(
+        "Sizing {} for {} {} {}",
+        s.key,
+        s.target.metric,
+        if s.target.at_least { "≥" } else { "≤" },
+        s.target.threshold
+    );
+    let sub =
+        format!("{stat} of {} at each evaluated size, 95 % confidence band; common random numbers", s.target.metric);
+    let target = Some((s.target.threshold, format!("target {}", s.target.threshold)));
+    let answer = s.answer.map(|a| (a, format!("answer {}", crate::output::fmt_num(a))));
+    let y = format!("{} ({stat})", s.target.metric);
+    let (svg, png) = draw_both(
+        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
+        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
+    )
+    .map_err(err)?;
+    Ok(vec![("charts/size.svg".into(), svg.into_bytes()), ("charts/size.png".into(), png)])
+}
