@@ -121,6 +121,10 @@ pub struct RunArgs {
     /// Sample cap for --target-rse.
     #[arg(long, default_value_t = 100_000)]
     pub max_samples: u64,
+    /// Also write the hourly weather, fleet output and dispatch of this
+    /// sample (hourly-sample-K.csv), besides the median sample's.
+    #[arg(long, value_name = "K")]
+    pub hourly_sample: Option<u64>,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -461,6 +465,17 @@ fn run(args: RunArgs) -> Result<(), Error> {
             continue;
         }
         let (mut summary, mut files) = output::result_files(&study, src, &results, timing)?;
+        if let Some(k) = args.hourly_sample {
+            if k < method.first || k >= method.first + method.samples {
+                return Err(Error::Usage(format!(
+                    "--hourly-sample {k}: this run has samples {}..{}",
+                    method.first,
+                    method.first + method.samples
+                )));
+            }
+            let trace = study.trace(method.seed, k);
+            files.push((format!("hourly-sample-{k}.csv"), output::hourly_csv(model, &trace)));
+        }
         if let Some(stop) = stopping {
             println!("stopped after {} samples: {}", stop.samples, stop.reason);
             summary.stopping = Some(stop);

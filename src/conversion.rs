@@ -141,7 +141,8 @@ impl Converter {
             let rb = p.rb[t] as f64;
             let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.
-            let a = if extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
+            // (Isotropic sky: A = 0, all diffuse spread evenly.)
+            let a = if f.hay_davies && extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
             let poa =
                 dni * p.beam_factor[t] as f64 + dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
             let t_cell = solar::temperature::cell_temperature_sapm(poa, temp[t], wind[t] * p.wind_10m, sapm);
@@ -167,7 +168,10 @@ fn wind_pre(model: &Model, f: &WindFleet) -> WindPre {
     }
     WindPre {
         table: PowerCurveTable::new(&curve),
-        shear: wind::shear_log(1.0, site.wind_height_m, f.hub_height_m, site.roughness_length_m),
+        shear: match site.shear_exponent {
+            Some(alpha) => wind::shear_power(1.0, site.wind_height_m, f.hub_height_m, alpha),
+            None => wind::shear_log(1.0, site.wind_height_m, f.hub_height_m, site.roughness_length_m),
+        },
         density_speed_factor,
         net_mw: f.capacity_mw * (1.0 - f.losses_pu),
         site: f.site,
@@ -217,6 +221,9 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
         beam_factor,
         sky_view,
         rb,
-        wind_10m: wind::shear_log(1.0, site.wind_height_m, TEMP_WIND_HEIGHT_M, site.roughness_length_m),
+        wind_10m: match site.shear_exponent {
+            Some(alpha) => wind::shear_power(1.0, site.wind_height_m, TEMP_WIND_HEIGHT_M, alpha),
+            None => wind::shear_log(1.0, site.wind_height_m, TEMP_WIND_HEIGHT_M, site.roughness_length_m),
+        },
     }
 }

@@ -82,6 +82,8 @@ pub struct Site {
     pub wind_diurnal_peak_hour: f64,
     pub wind_hourly_persistence: f64,
     pub roughness_length_m: f64,
+    /// Power-law shear exponent; when set it replaces the log law.
+    pub shear_exponent: Option<f64>,
     pub clear_sky_index_monthly: [f64; 12],
     pub clear_sky_index_spread: f64,
     pub clear_sky_index_daily_share: f64,
@@ -156,6 +158,8 @@ pub struct SolarFleet {
     pub capacity_mwdc: f64,
     pub capacity_mwac: f64,
     pub mounting: Mounting,
+    /// Sky-diffuse transposition: Hay–Davies (default) or isotropic.
+    pub hay_davies: bool,
     pub tilt_deg: f64,
     pub azimuth_deg: f64,
     pub tracker_max_angle_deg: f64,

@@ -8,7 +8,6 @@
 //! sibling directory and renames it into place, so an interrupted or failed
 //! run leaves either the previous output or nothing, never a mixture.
 
-use crate::dispatch::Hourly;
 use crate::engine::{Method, Results};
 use crate::error::Error;
 use crate::metrics::{Estimate, MetricDef, Profiles};
@@ -129,7 +128,7 @@ pub fn result_files(
     let trace = study.trace(results.method.seed, rep);
     let summary = summary(model, source, results, rep, timing);
     let samples = samples_csv(results);
-    let hourly = hourly_csv(model, &trace.inputs, &trace.hourly);
+    let hourly = hourly_csv(model, &trace);
     let mut files = vec![
         ("summary.json".to_string(), summary_json(&summary)),
         ("samples.csv".to_string(), samples),
@@ -201,7 +200,8 @@ pub fn samples_csv(results: &Results) -> Vec<u8> {
 }
 
 /// Hourly dispatch of one sample: one row per hour, one column per flow.
-pub fn hourly_csv(model: &Model, inputs: &crate::dispatch::Inputs, h: &Hourly) -> Vec<u8> {
+pub fn hourly_csv(model: &Model, trace: &crate::engine::Scratch) -> Vec<u8> {
+    let (inputs, h) = (&trace.inputs, &trace.hourly);
     let cal = &model.calendar;
     let mut header = vec!["hour".to_string(), "month".into(), "day_of_year".into(), "hour_of_day".into()];
     let mut cols: Vec<&Vec<f64>> = Vec::new();
@@ -250,6 +250,25 @@ pub fn hourly_csv(model: &Model, inputs: &crate::dispatch::Inputs, h: &Hourly) -
             header.push(format!("external.{}.{name}", g.name));
             cols.push(v);
         }
+    }
+    // Weather and per-fleet available power, to compare with other tools.
+    for (i, site) in model.sites.iter().enumerate() {
+        for (name, v) in [
+            ("ghi_w_m2", &trace.weather.ghi_w_m2[i]),
+            ("temp_c", &trace.weather.temp_c[i]),
+            ("wind_m_s", &trace.weather.wind_m_s[i]),
+        ] {
+            header.push(format!("site.{}.{name}", site.name));
+            cols.push(v);
+        }
+    }
+    for (i, f) in model.wind_fleets.iter().enumerate() {
+        header.push(format!("wind.{}.available_mw", f.name));
+        cols.push(&trace.fleets.wind_mw[i]);
+    }
+    for (i, f) in model.solar_fleets.iter().enumerate() {
+        header.push(format!("solar.{}.available_mw", f.name));
+        cols.push(&trace.fleets.solar_mw[i]);
     }
     csv_bytes(
         &header,

@@ -226,6 +226,8 @@ pub struct RawSite {
     pub block_days: Option<u32>,
     #[serde(default)]
     pub window_days: Option<u32>,
+    #[serde(default)]
+    pub shear_exponent: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -306,6 +308,8 @@ pub struct RawSolarFleet {
     pub forced_outage_rate_pu: Option<f64>,
     #[serde(default)]
     pub mttr_h: Option<f64>,
+    #[serde(default)]
+    pub sky_model: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -186,6 +186,12 @@ pub const SECTIONS: &[Section] = &[
                 "Surface roughness for the log wind profile, m (open desert steppe).",
             ),
             (
+                "shear_exponent",
+                "number",
+                "— (log law)",
+                "Power-law shear exponent (e.g. 0.14); when set, replaces the log law with roughness_length_m.",
+            ),
+            (
                 "clear_sky_index_monthly",
                 "12 numbers",
                 "0.70–0.83",
@@ -306,6 +312,7 @@ pub const SECTIONS: &[Section] = &[
             ("azimuth_deg", "number", "180", "Module azimuth from north, clockwise (180 = south)."),
             ("tracker_max_angle_deg", "number", "60", "Tracker rotation limit, degrees."),
             ("ground_coverage_ratio_pu", "number", "0.35", "Row ground coverage ratio (backtracking)."),
+            ("sky_model", "string", "hay-davies", "Sky-diffuse transposition: hay-davies or isotropic."),
             (
                 "temperature_coefficient_per_c",
                 "number",

@@ -572,6 +572,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         } else {
             1.0
         };
+        let hay_davies = match s.sky_model.as_deref().unwrap_or("hay-davies") {
+            "hay-davies" => true,
+            "isotropic" => false,
+            other => {
+                cx.bad(key(&b, "sky_model"), format!("unknown sky model `{other}`"), "hay-davies, isotropic");
+                true
+            }
+        };
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
             zone,
@@ -579,6 +587,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             capacity_mwdc,
             capacity_mwac,
             mounting,
+            hay_davies,
             tilt_deg: cx.num(
                 &b,
                 "tilt_deg",
@@ -1342,6 +1351,9 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             "lag-1 autocorrelation",
         ),
         albedo_pu: cx.num(&b, "albedo_pu", s.albedo_pu, 0.25, 0.0, 1.0, "fraction"),
+        shear_exponent: s
+            .shear_exponent
+            .map(|a| cx.check(key(&b, "shear_exponent"), a, 0.0, 1.0, "power-law exponent")),
         data: None,
     }
 }
