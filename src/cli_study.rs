@@ -202,6 +202,7 @@ pub fn buildout(args: BuildoutArgs) -> Result<(), Error> {
     let keys = vec!["scenario.study_year".to_string()];
     // Installed capacity by technology and year, from each year's resolved model.
     let mut capacity = Vec::new();
+    let mut year_models = Vec::new();
     for y in &years {
         let s = study::apply(&src, &[Override { key: "scenario.study_year".into(), value: *y }])?;
         let m = scenario::load(&s)?;
@@ -216,8 +217,12 @@ pub fn buildout(args: BuildoutArgs) -> Result<(), Error> {
                 .map(|l| l.capacity_by_circuits_up_mw.last().copied().unwrap_or(0.0)).sum::<f64>(),
             "load_mw": m.loads.iter().map(|l| l.mean_mw).sum::<f64>(),
         }));
+        year_models.push((*y as i32, m));
     }
-    let files: Files = vec![
+    let refs: Vec<(i32, &crate::model::Model)> = year_models.iter().map(|(y, m)| (*y, m)).collect();
+    let chart = crate::chart::render_buildout(&refs, &model.name, method.samples, method.seed)?;
+    let mut files: Files = chart;
+    files.extend([
         ("buildout.csv".into(), points_csv(&keys, &points)),
         (
             "buildout.json".into(),
@@ -231,7 +236,7 @@ pub fn buildout(args: BuildoutArgs) -> Result<(), Error> {
             })),
         ),
         ("scenario.toml".into(), src.text.clone().into_bytes()),
-    ];
+    ]);
     output::write_dir(&args.common.out, &files, args.common.force)?;
     if !args.common.quiet {
         let title = format!(

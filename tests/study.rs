@@ -91,6 +91,7 @@ fn size_finds_the_smallest_capacity_meeting_the_target() {
     }
     let below = evals.iter().filter(|e| e["value"].as_f64().unwrap() < answer).map(|e| e["value"].as_f64().unwrap());
     assert!(below.fold(f64::MIN, f64::max) >= answer - 200.0, "bracket within the tolerance");
+    assert!(out.join("charts/size.png").exists());
     let (lo, hi) = (sz["optimistic"].as_f64().unwrap(), sz["conservative"].as_f64().unwrap());
     assert!(lo <= answer && answer <= hi, "{lo} {answer} {hi}");
 }
@@ -108,6 +109,7 @@ fn buildout_reports_every_year_with_its_capacity() {
     // Schedules: luanjingtan-wind 1000 (2024), 2500 (2026); tengger-h2-wind 200 from 2024.
     assert_eq!(wind, vec![1200.0, 1200.0, 2700.0]);
     assert_eq!(v["years"].as_array().unwrap().len(), 3);
+    assert!(out.join("charts/buildout-capacity.png").exists() && out.join("charts/buildout-capacity.svg").exists());
 }
 
 #[test]

@@ -361,3 +361,31 @@ pub fn render_size(s: &crate::study::Sizing, scenario: &str, samples: u64, seed:
     .map_err(err)?;
     Ok(vec![("charts/size.svg".into(), svg.into_bytes()), ("charts/size.png".into(), png)])
 }
+
+/// Installed capacity by technology and study year (the build-out chart),
+/// from each year's resolved model.
+pub fn render_buildout(
+    models: &[(i32, &crate::model::Model)],
+    scenario: &str,
+    samples: u64,
+    seed: u64,
+) -> Result<Files, Error> {
+    let meta = study_meta(scenario, "build-out", samples, seed);
+    let years: Vec<(i32, Vec<capacity::Bar>)> = models
+        .iter()
+        .map(|(y, m)| {
+            let json = serde_json::to_value(m).unwrap_or(serde_json::Value::Null);
+            (*y, capacity::bars_of(&data::ModelView::from_json(&json)))
+        })
+        .collect();
+    let first = years.first().map_or(0, |y| y.0);
+    let last = years.last().map_or(0, |y| y.0);
+    let title = format!("Installed capacity by technology, {first}–{last} — {scenario}");
+    let sub = "from the scenario's build-out schedules";
+    let (svg, png) = draw_both(
+        |r| capacity::buildout(r, &meta, &title, sub, &years),
+        |r| capacity::buildout(r, &meta, &title, sub, &years),
+    )
+    .map_err(err)?;
+    Ok(vec![("charts/buildout-capacity.svg".into(), svg.into_bytes()), ("charts/buildout-capacity.png".into(), png)])
+}
