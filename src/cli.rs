@@ -31,6 +31,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Find the smallest value of a capacity that meets a target.
     Size(SizeArgs),
+    /// Capacity credit (ELCC) of an asset: the load it lets the system carry at the same reliability.
+    Elcc(ElccArgs),
     /// Simulate each study year of a build-out schedule and report the trajectory.
     Buildout(BuildoutArgs),
     /// Check scenario files without simulating.
@@ -137,6 +139,7 @@ pub fn main(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => crate::cli_study::sweep(args),
         Command::Size(args) => crate::cli_study::size(args),
         Command::Buildout(args) => crate::cli_study::buildout(args),
+        Command::Elcc(args) => crate::cli_study::elcc(args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Merge { dirs, out, force, quiet } => {
             let (summary, files) = crate::shard::merge(&dirs, 0)?;
@@ -214,6 +217,24 @@ pub struct SizeArgs {
     /// Stop when the bracket is narrower than this (in the capacity's unit); default 1 % of the range.
     #[arg(long)]
     pub tolerance: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ElccArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Capacity key of the asset, e.g. wind_fleet.luanjingtan-wind.capacity_mw.
+    #[arg(long)]
+    pub asset: String,
+    /// Zone where the carried load is added.
+    #[arg(long)]
+    pub zone: String,
+    /// Reliability metric held constant.
+    #[arg(long, default_value = "system.lole_h")]
+    pub metric: String,
+    /// Bisection tolerance, MW.
+    #[arg(long, default_value_t = 5.0)]
+    pub tolerance: f64,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! The planning-study commands: `sweep`, `size`, `buildout` (see `study`).
 //! Terminal output and result files only; the logic is in `study`.
 
-use crate::cli::{BuildoutArgs, CommonArgs, SizeArgs, SweepArgs};
+use crate::cli::{BuildoutArgs, CommonArgs, ElccArgs, SizeArgs, SweepArgs};
 use crate::engine::Method;
 use crate::error::Error;
 use crate::output::{self, Files, fmt_num};
@@ -318,6 +318,46 @@ pub fn size(args: SizeArgs) -> Result<(), Error> {
             ),
             None => println!("answer: none — {}", sizing.note),
         }
+    }
+    println!("results written to {}", args.common.out.display());
+    Ok(())
+}
+
+pub fn elcc(args: ElccArgs) -> Result<(), Error> {
+    let (src, model) = base(&args.common)?;
+    let method = method(&args.common, &model)?;
+    if args.tolerance.is_nan() || args.tolerance <= 0.0 {
+        return Err(Error::Usage("--tolerance must be positive".into()));
+    }
+    let e = in_pool(args.common.threads, || {
+        study::elcc(&src, &args.asset, &args.zone, &args.metric, args.tolerance, method)
+    })?;
+    let files: Files = vec![
+        (
+            "elcc.json".into(),
+            json_bytes(&serde_json::json!({
+                "program": { "name": output::PROGRAM, "version": output::VERSION },
+                "scenario": { "name": model.name, "file": src.name, "sha256": src.hash() },
+                "seed": method.seed, "samples": method.samples, "elcc": e,
+            })),
+        ),
+        ("scenario.toml".into(), src.text.clone().into_bytes()),
+    ];
+    output::write_dir(&args.common.out, &files, args.common.force)?;
+    if !args.common.quiet {
+        println!(
+            "ELCC of {} in zone {}: {} MW of {} MW nameplate (capacity credit {:.1} %), holding {} at {} ± {} ({} samples, common random numbers, tolerance {} MW)",
+            e.asset_key,
+            e.zone,
+            fmt_num(e.elcc_mw),
+            fmt_num(e.nameplate_mw),
+            100.0 * e.capacity_credit,
+            e.metric,
+            fmt_num(e.baseline),
+            fmt_num(e.baseline_std_error),
+            method.samples,
+            e.tolerance_mw
+        );
     }
     println!("results written to {}", args.common.out.display());
     Ok(())

@@ -449,3 +449,123 @@ mod tests {
         assert_eq!(scenario::load(&s).expect("resolve").study_year, 2026);
     }
 }
+
+/// Effective load carrying capability of a fleet or asset: the flat load
+/// that can be added in a zone, with the asset in service, while keeping
+/// the reliability metric (e.g. LOLE) at its level without the asset.
+/// Found by bisection on common random numbers (the reliability metric is
+/// monotone in the added load).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Elcc {
+    pub asset_key: String,
+    pub zone: String,
+    pub metric: String,
+    /// Metric without the asset (its capacity set to 0).
+    pub baseline: f64,
+    pub baseline_std_error: f64,
+    /// Added flat load (MW) at which the metric with the asset returns to the baseline.
+    pub elcc_mw: f64,
+    pub nameplate_mw: f64,
+    /// elcc_mw / nameplate.
+    pub capacity_credit: f64,
+    pub tolerance_mw: f64,
+    pub evaluations: Vec<(f64, f64)>,
+}
+
+/// Add a flat firm load `mw` named `elcc-probe` in `zone` to a scenario.
+fn with_probe_load(source: &Source, zone: &str, mw: f64) -> Result<Source, Error> {
+    let mut doc: toml::Table = toml::from_str(&source.text)
+        .map_err(|e| Error::Input { path: source.name.clone().into(), message: format!("not valid TOML: {e}") })?;
+    let mut t = toml::Table::new();
+    t.insert("name".into(), toml::Value::String("elcc-probe".into()));
+    t.insert("zone".into(), toml::Value::String(zone.into()));
+    t.insert("mw".into(), toml::Value::Float(mw));
+    match doc.entry("load").or_insert_with(|| toml::Value::Array(Vec::new())) {
+        toml::Value::Array(a) => a.push(toml::Value::Table(t)),
+        _ => return Err(usage("`load` must be an array of tables".into())),
+    }
+    let text = toml::to_string(&doc).map_err(|e| usage(format!("cannot write the changed scenario: {e}")))?;
+    Ok(Source { name: format!("{} [+{mw} MW in {zone}]", source.name), dir: source.dir.clone(), text })
+}
+
+/// ELCC of the asset whose capacity key is `capacity_key` (e.g.
+/// `wind_fleet.luanjingtan-wind.capacity_mw`), as added load in `zone`.
+pub fn elcc(
+    base: &Source,
+    capacity_key: &str,
+    zone: &str,
+    metric: &str,
+    tolerance_mw: f64,
+    method: Method,
+) -> Result<Elcc, Error> {
+    let m0 = scenario::load(base)?;
+    let parts: Vec<&str> = capacity_key.split('.').collect();
+    let nameplate = match parts.as_slice() {
+        ["wind_fleet", name, _] => m0.wind_fleets.iter().find(|f| f.name == *name).map(|f| f.capacity_mw),
+        ["solar_fleet", name, _] => m0.solar_fleets.iter().find(|f| f.name == *name).map(|f| f.capacity_mwac),
+        ["generator", name, _] => m0.generators.iter().find(|g| g.name == *name).map(|g| g.capacity_mw),
+        ["storage", name, _] => m0.storage.iter().find(|s| s.name == *name).map(|s| s.discharge_mw),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        usage(format!(
+            "--asset `{capacity_key}`: give the capacity key of a wind_fleet, solar_fleet, generator or storage, e.g. wind_fleet.NAME.capacity_mw"
+        ))
+    })?;
+    if !m0.zones.iter().any(|z| z.name == zone) {
+        let names: Vec<&str> = m0.zones.iter().map(|z| z.name.as_str()).collect();
+        return Err(usage(format!("--zone `{zone}`: no such zone{}", scenario::resolve::suggest(zone, &names))));
+    }
+    let value = |src: &Source| -> Result<(f64, f64), Error> {
+        let m = scenario::load(src)?;
+        let r = Study::new(&m).run(method, &|_| {});
+        let j = r.registry.index(metric).ok_or_else(|| usage(format!("no metric `{metric}`")))?;
+        let (est, lo, _) = stat_with_ci(&r.column(j), Stat::Mean);
+        Ok((est, (est - lo) / 1.96))
+    };
+    let without = apply(base, &[Override { key: capacity_key.into(), value: 0.0 }])?;
+    let (baseline, baseline_se) = value(&without)?;
+    if baseline <= 0.0 {
+        return Err(usage(format!(
+            "`{metric}` is 0 without the asset: there is no shortfall for it to relieve, so its ELCC is undefined (use a system with some loss of load)"
+        )));
+    }
+    let mut evals = Vec::new();
+    let mut at = |mw: f64| -> Result<f64, Error> {
+        let (v, _) = value(&with_probe_load(base, zone, mw)?)?;
+        evals.push((mw, v));
+        Ok(v)
+    };
+    let (mut lo, mut hi) = (0.0, nameplate.max(tolerance_mw));
+    if at(0.0)? > baseline {
+        return Err(usage(format!("adding the asset does not improve `{metric}`: ELCC is 0")));
+    }
+    while at(hi)? <= baseline {
+        lo = hi;
+        hi *= 2.0;
+        if hi > 100.0 * nameplate.max(1.0) {
+            break;
+        }
+    }
+    while hi - lo > tolerance_mw {
+        let mid = 0.5 * (lo + hi);
+        if at(mid)? <= baseline {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    evals.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(Elcc {
+        asset_key: capacity_key.into(),
+        zone: zone.into(),
+        metric: metric.into(),
+        baseline,
+        baseline_std_error: baseline_se,
+        elcc_mw: lo,
+        nameplate_mw: nameplate,
+        capacity_credit: if nameplate > 0.0 { lo / nameplate } else { 0.0 },
+        tolerance_mw,
+        evaluations: evals,
+    })
+}
