@@ -31,6 +31,9 @@
 //!    when it has room. A store that charged in this hour does not also
 //!    discharge. Stores keep nothing in reserve for later deficits
 //!    (no foresight: a documented simplification; imports cover deficits).
+//!    With `storage_charge_from_generators` (default off), stores then also
+//!    charge from spare dispatchable capacity in their zone when no load is
+//!    short (PRAS-style adequacy studies).
 //! 5. **Curtailment** is the renewable surplus still left. Hydrogen offtake
 //!    is then drawn from each store; a shortfall is recorded, not served.
 //!
@@ -456,6 +459,26 @@ impl Dispatcher {
                                 let x = self.charge(m, i, self.sup[z], inp.storage_up[i][t], t, out);
                                 self.sup[z] -= x;
                             }
+                        }
+                    }
+                }
+            }
+            // 3b. optionally, stores charge from generators' spare capacity in
+            // their own zone (PRAS-style adequacy: energy-limited resources are
+            // refilled from spare thermal capacity when no load is short).
+            if m.dispatch.storage_charge_from_generators && (0..nz).all(|z| out.zone_unserved_mw[z][t] <= 0.0) {
+                for z in 0..nz {
+                    for k in 0..self.gen_in[z].len() {
+                        let g = self.gen_in[z][k];
+                        let mut spare = (m.generators[g].capacity_at(t) * inp.gen_up[g][t] - out.gen_mw[g][t]).max(0.0);
+                        for j in 0..self.storage_in[z].len() {
+                            let i = self.storage_in[z][j];
+                            if spare <= EPS || out.storage_discharge_mw[i][t] > 0.0 {
+                                continue;
+                            }
+                            let x = self.charge(m, i, spare, inp.storage_up[i][t], t, out);
+                            out.gen_mw[g][t] += x;
+                            spare -= x;
                         }
                     }
                 }

@@ -291,6 +291,7 @@ pub struct DispatchRules {
     pub surplus_priority: Vec<SurplusUse>,
     pub deficit_priority: Vec<DeficitSource>,
     pub storage_discharge_to_export: bool,
+    pub storage_charge_from_generators: bool,
 }
 
 /// Costs and values (CNY), resolved into annual figures for the study year.

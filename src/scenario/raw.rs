@@ -93,6 +93,8 @@ pub struct RawDispatch {
     pub deficit_priority: Option<Vec<String>>,
     #[serde(default)]
     pub storage_discharge_to_export: Option<bool>,
+    #[serde(default)]
+    pub storage_charge_from_generators: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

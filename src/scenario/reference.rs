@@ -51,6 +51,12 @@ pub const SECTIONS: &[Section] = &[
                 "Order in which storage, dispatchable generators and imports cover a deficit left after other zones' renewable surplus; a source left out is not used for deficits.",
             ),
             (
+                "storage_charge_from_generators",
+                "bool",
+                "false",
+                "Stores also charge from spare dispatchable capacity in their zone when no load is short; with deficit_priority = [\"generators\", \"storage\", \"imports\"] this is PRAS's dispatch.",
+            ),
+            (
                 "storage_discharge_to_export",
                 "bool",
                 "true",

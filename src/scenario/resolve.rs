@@ -1108,6 +1108,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         dispatch: DispatchRules {
             surplus_priority,
             deficit_priority,
+            storage_charge_from_generators: raw.dispatch.storage_charge_from_generators.unwrap_or(false),
             storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
         },
         emissions,
