@@ -112,12 +112,13 @@ pub fn norm_cdf(z: f64) -> f64 {
     0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
 }
 
-fn logistic(x: f64) -> f64 {
+/// The logistic function 1/(1 + e^−x).
+pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
 /// E[f(Z)], Z ~ N(0,1), by the trapezoid rule on [−8, 8] (smooth f).
-fn expect_normal(f: impl Fn(f64) -> f64) -> f64 {
+pub fn expect_normal(f: impl Fn(f64) -> f64) -> f64 {
     let n = 800;
     let h = 16.0 / n as f64;
     let mut s = 0.0;

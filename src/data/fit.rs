@@ -311,22 +311,7 @@ pub fn weibull_k_mle(x: &[f64]) -> Option<f64> {
     Some((lo * hi).sqrt())
 }
 
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// E[f(Z)], Z ~ N(0,1): trapezoid rule on [−8, 8].
-fn expect_normal(f: impl Fn(f64) -> f64) -> f64 {
-    let n = 640;
-    let h = 16.0 / n as f64;
-    let mut s = 0.0;
-    for i in 0..=n {
-        let z = -8.0 + i as f64 * h;
-        let w = if i == 0 || i == n { 0.5 } else { 1.0 };
-        s += w * f(z) * (-0.5 * z * z).exp();
-    }
-    s * h / (2.0 * PI).sqrt()
-}
+use crate::weather::{expect_normal, logistic};
 
 /// Logit offset μ with E[KC_MAX·σ(μ + sZ)] = target (as the generator solves it).
 fn kc_offset(target: f64, spread: f64) -> f64 {
