@@ -149,6 +149,8 @@ struct Net {
     /// Lines touching each node: (line, node is the `from` end).
     adj: Vec<Vec<(usize, bool)>>,
     cap: Vec<f64>,
+    /// Capability to → from as a share of `cap` (per-direction limits).
+    reverse: Vec<f64>,
     from_out: Vec<f64>,
     to_in: Vec<f64>,
     // BFS scratch
@@ -174,6 +176,7 @@ impl Net {
             ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
             adj,
             cap: vec![0.0; nl],
+            reverse: m.lines.iter().map(|l| l.reverse_capacity_pu).collect(),
             from_out: vec![0.0; nl],
             to_in: vec![0.0; nl],
             parent: vec![None; n],
@@ -215,7 +218,7 @@ impl Net {
         } else if f > 0.0 {
             (t, 1.0 / g)
         } else {
-            ((self.cap[l] + t).max(0.0), g)
+            ((self.cap[l] * self.reverse[l] + t).max(0.0), g)
         }
     }
 
@@ -537,9 +540,14 @@ impl Dispatcher {
                 out.line_to_mw[l][t] = self.net.to_in[l];
                 let cap = self.net.cap[l];
                 out.line_cap_mw[l][t] = cap;
-                // Sending-end flow in the direction of flow.
-                let f = self.net.from_out[l].max(-self.net.to_in[l]);
-                out.line_congested[l][t] = cap > EPS && f >= cap * (1.0 - 1e-9) - EPS;
+                // Sending-end flow in the direction of flow, against that
+                // direction's limit.
+                let (f, lim) = if self.net.from_out[l] >= 0.0 {
+                    (self.net.from_out[l], cap)
+                } else {
+                    (-self.net.to_in[l], cap * self.net.reverse[l])
+                };
+                out.line_congested[l][t] = lim > EPS && f >= lim * (1.0 - 1e-9) - EPS;
             }
             #[cfg(debug_assertions)]
             self.debug_check_balance(m, inp, t, out);

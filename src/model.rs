@@ -240,6 +240,8 @@ pub struct Line {
     /// Transfer capability with k circuits up, k = 0..=circuits.
     pub capacity_by_circuits_up_mw: Vec<f64>,
     pub loss_pu: f64,
+    /// Transfer capability to → from as a fraction of from → to.
+    pub reverse_capacity_pu: f64,
     pub outages: Outages,
     /// Hourly transfer limit with every circuit up (MW), when given as a CSV
     /// series; fewer circuits scale it by the capacity_by_circuits_up ratio.

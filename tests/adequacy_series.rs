@@ -184,3 +184,19 @@ fn storage_charges_from_spare_generation_only_when_asked() {
         assert!((s.hourly.storage_soc_mwh[0][1] - 2.0 * 0.9 * charge).abs() < 1e-9);
     }
 }
+
+/// Per-direction limits: a line from `b` to `a` rated 100 MW with
+/// `reverse_capacity_pu = 0.5` carries at most 50 MW from `a` to `b`.
+#[test]
+fn per_direction_line_limits_bind_in_the_reverse_direction() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{}\n[[generator]]\nname = \"g\"\nzone = \"a\"\ncapacity_mw = 500\nforced_outage_rate_pu = 0\n\n[[line]]\nname = \"ba\"\nfrom = \"b\"\nto = \"a\"\ncircuits = 1\ncircuit_mw = 100\nloss_pu = 0\nreverse_capacity_pu = 0.5\noutages_per_100km_year = 0\n",
+        HEAD
+    );
+    // Zone b's 30 MW load is served over the line a → b (the reverse
+    // direction, limit 50 MW): fully served. Raise it to 80 MW: 30 MW short.
+    assert_eq!(unserved(&text, tmp.path(), "b"), vec![0.0; 4]);
+    let text = text.replace("name = \"load-b\"\nzone = \"b\"\nmw = 30", "name = \"load-b\"\nzone = \"b\"\nmw = 80");
+    assert_eq!(unserved(&text, tmp.path(), "b"), vec![30.0; 4]);
+}

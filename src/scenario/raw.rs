@@ -458,4 +458,6 @@ pub struct RawLine {
     pub capacity_csv_column: Option<String>,
     #[serde(default)]
     pub capex_cny_per_km: Option<f64>,
+    #[serde(default)]
+    pub reverse_capacity_pu: Option<f64>,
 }

@@ -515,6 +515,12 @@ pub const SECTIONS: &[Section] = &[
             ),
             ("mttr_h", "number", "12", "Mean time to repair, h (DOMAIN.md: 8–24)."),
             (
+                "reverse_capacity_pu",
+                "number",
+                "1",
+                "Transfer capability to → from as a fraction of from → to (per-direction interface limits, e.g. 0 for export-only).",
+            ),
+            (
                 "capex_cny_per_km",
                 "number",
                 "economics.line_capex_cny_per_km",

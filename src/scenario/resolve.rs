@@ -1005,6 +1005,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             circuits,
             capacity_by_circuits_up_mw,
             loss_pu: cx.num(&b, "loss_pu", l.loss_pu, 0.02, 0.0, 0.5, "fraction of sent energy"),
+            reverse_capacity_pu: cx.num(
+                &b,
+                "reverse_capacity_pu",
+                l.reverse_capacity_pu,
+                1.0,
+                0.0,
+                10.0,
+                "to → from capability as a fraction of from → to",
+            ),
             outages,
             capacity_series_mw: cx.capacity_series(&b, l.capacity_csv.as_deref(), l.capacity_csv_column.as_deref()),
         });
