@@ -83,10 +83,10 @@ impl Ctx<'_> {
                 for (year, x) in map {
                     let mut p = path.clone();
                     p.push(Seg::Key(year.clone()));
-                    let Ok(y) = year.trim().parse::<i32>() else {
+                    let Some(y) = year.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)) else {
                         self.bad(
                             p,
-                            format!("`{year}` is not a year"),
+                            format!("`{year}` is not a year from 1900 to 2200"),
                             "a year such as 2024 as the key, e.g. { 2024 = 1000 }",
                         );
                         continue;
@@ -106,8 +106,12 @@ impl Ctx<'_> {
         match s {
             Scheduled::Constant(x) => vec![(year, *x)],
             Scheduled::ByYear(map) => {
-                let mut years: Vec<(i32, f64)> =
-                    map.iter().filter_map(|(y, x)| y.trim().parse::<i32>().ok().map(|y| (y, *x))).collect();
+                let mut years: Vec<(i32, f64)> = map
+                    .iter()
+                    .filter_map(|(y, x)| {
+                        y.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).map(|y| (y, *x))
+                    })
+                    .collect();
                 years.sort_by_key(|(y, _)| *y);
                 let mut prev = 0.0;
                 let mut out = Vec::new();
@@ -229,10 +233,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// A unit count for outage modelling: at most 100,000 units per group
+    /// (the samplers keep tables of that size).
+    /// `given`: the user set the unit size or count (an error past the cap);
+    /// a default unit size is silently capped (a bigger fleet is then
+    /// modelled as 100,000 equal blocks).
+    fn unit_count(&mut self, base: &[Seg], k: &str, n: f64, given: bool) -> u32 {
+        const MAX_UNITS: f64 = 100_000.0;
+        if n > MAX_UNITS && !given {
+            return MAX_UNITS as u32;
+        }
+        if n > MAX_UNITS {
+            self.bad(
+                key(base, k),
+                format!("gives {} units", n.round()),
+                "at most 100,000 units per group: use larger units (unit_mw, inverter_block_mwac) or fewer units",
+            );
+            return MAX_UNITS as u32;
+        }
+        (n.round() as u32).max(1)
+    }
+
     /// An hourly capacity series from a CSV column, when given.
     fn capacity_series(&mut self, base: &[Seg], file: Option<&str>, column: Option<&str>) -> Option<Vec<f64>> {
         let file = file?;
-        match read_series(self.source, file, column.unwrap_or("mw"), self.hours, f64::INFINITY) {
+        match read_series(self.source, file, column.unwrap_or("mw"), self.hours, 1.0e6) {
             Ok(v) => Some(v),
             Err(mut p) => {
                 p.path = key(base, "capacity_csv");
@@ -381,7 +406,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         Some(h) => h as usize,
         None => 24 * days,
     };
-    let calendar = make_calendar(year, utc_offset, hours);
+    // An out-of-range year was reported above; keep the arithmetic in range.
+    let calendar = make_calendar(year.clamp(1900, 2200), utc_offset, hours);
     cx.hours = hours;
 
     // ---- sites
@@ -490,7 +516,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let hub_height_m = cx.num(&b, "hub_height_m", w.hub_height_m, 110.0, 10.0, 300.0, "m");
         let area_km2 = cx.num(&b, "area_km2", w.area_km2, 0.0, 0.0, 1.0e5, "km²");
         let losses_pu = cx.num(&b, "losses_pu", w.losses_pu, 0.10, 0.0, 0.9, "fraction");
-        let units = ((capacity_mw / unit_mw).round() as u32).max(1);
+        let units = cx.unit_count(&b, "unit_mw", capacity_mw / unit_mw, w.unit_mw.is_some());
         let outages = cx.outages(&b, units, w.forced_outage_rate_pu, w.mttr_h, 0.03, 60.0);
         let (curve, turbine) = match (&w.turbine, &w.power_curve_m_s, &w.power_curve_pu) {
             (None, Some(v), Some(p)) => match PowerCurve::new(v.clone(), p.clone()) {
@@ -559,7 +585,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let lat = site_names.iter().position(|n| *n == s.site).map_or(35.0, |i| sites[i].latitude_deg);
         let inverter_block = cx.num(&b, "inverter_block_mwac", s.inverter_block_mwac, 3.125, 0.001, 1000.0, "MWac");
         let capacity_mwac = capacity_mwdc / ratio;
-        let units = ((capacity_mwac / inverter_block).round() as u32).max(1);
+        let units =
+            cx.unit_count(&b, "inverter_block_mwac", capacity_mwac / inverter_block, s.inverter_block_mwac.is_some());
         let d1 = cx.num(&b, "degradation_first_year_pu", s.degradation_first_year_pu, 0.01, 0.0, 0.5, "fraction");
         let dy = cx.num(&b, "degradation_per_year_pu", s.degradation_per_year_pu, 0.004, 0.0, 0.2, "fraction per year");
         // Capacity-weighted ageing of each tranche: a tranche in service from
@@ -680,8 +707,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let b = idx("generator", i);
         let zone = zone_ref(&mut cx, &b, &g.zone);
         let capacity_mw = cx.sched(&b, "capacity_mw", &g.capacity_mw, 0.0, 1.0e6, "MW");
-        let units = g.units.unwrap_or(1);
-        if units == 0 {
+        let units = cx.unit_count(&b, "units", g.units.unwrap_or(1) as f64, true);
+        if g.units == Some(0) {
             cx.bad(key(&b, "units"), "0 units", "1 or more");
         }
         generators.push(Generator {
@@ -737,8 +764,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             );
         }
         let initial_soc_pu = cx.num(&b, "initial_soc_pu", s.initial_soc_pu, 0.5, 0.0, 1.0, "fraction of energy_mwh");
-        let units = s.units.unwrap_or(1);
-        if units == 0 {
+        let units = cx.unit_count(&b, "units", s.units.unwrap_or(1) as f64, true);
+        if s.units == Some(0) {
             cx.bad(key(&b, "units"), "0 units", "1 or more");
         }
         storage.push(Storage {
@@ -785,8 +812,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let zone = zone_ref(&mut cx, &b, &e.zone);
         let capacity_mw = cx.sched(&b, "capacity_mw", &e.capacity_mw, 0.0, 1.0e6, "MW");
         // Default stack size 5 MW (a 1,000 Nm³/h alkaline stack; assumption).
-        let units = e.units.unwrap_or(((capacity_mw / 5.0).round() as u32).max(1));
-        if units == 0 {
+        let units =
+            cx.unit_count(&b, "units", e.units.map_or((capacity_mw / 5.0).max(1.0), f64::from), e.units.is_some());
+        if e.units == Some(0) {
             cx.bad(key(&b, "units"), "0 units", "1 or more");
         }
         let zero = Scheduled::Constant(0.0);
@@ -870,7 +898,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                     );
                 }
                 let column = l.csv_column.clone().unwrap_or_else(|| "mw".into());
-                match read_series(source, file, &column, hours, f64::INFINITY) {
+                match read_series(source, file, &column, hours, 1.0e6) {
                     Ok(v) => v,
                     Err(mut p) => {
                         p.path = key(&b, "csv");
