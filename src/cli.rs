@@ -571,7 +571,9 @@ fn compare(args: RunArgs) -> Result<(), Error> {
         return Err(Error::Usage("--samples must be at least 2 for a paired comparison".into()));
     }
     // One seed and one sample range for all: common random numbers.
-    let method = Method { seed: args.seed.unwrap_or(models[0].default_seed), first: 0, samples, threads: args.threads };
+    // Threads come from the one pool installed below (threads: 0 = the
+    // current pool), so scenarios and samples share it.
+    let method = Method { seed: args.seed.unwrap_or(models[0].default_seed), first: 0, samples, threads: 0 };
     let studies: Vec<Study> = models.iter().map(Study::new).collect();
     let metrics: usize = studies.iter().map(|s| s.registry.defs.len()).sum();
     preflight(&args.out, samples, metrics)?;
@@ -581,14 +583,7 @@ fn compare(args: RunArgs) -> Result<(), Error> {
         use rayon::prelude::*;
         studies.par_iter().map(|s| s.run(method, &|n| bar.inc(n))).collect::<Vec<_>>()
     };
-    let runs = if args.threads == 0 {
-        work()
-    } else {
-        match rayon::ThreadPoolBuilder::new().num_threads(args.threads).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        }
-    };
+    let runs = crate::cli_study::in_pool(args.threads, work);
     bar.finish_and_clear();
     let elapsed = t0.elapsed().as_secs_f64();
     let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();

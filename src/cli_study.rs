@@ -28,10 +28,12 @@ fn method(c: &CommonArgs, m: &crate::model::Model) -> Result<Method, Error> {
     if samples < 2 {
         return Err(Error::Usage("--samples must be at least 2".into()));
     }
-    Ok(Method { seed: c.seed.unwrap_or(m.default_seed), first: 0, samples, threads: c.threads })
+    // threads: 0 = the pool that `in_pool` installs around each command.
+    Ok(Method { seed: c.seed.unwrap_or(m.default_seed), first: 0, samples, threads: 0 })
 }
 
-fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+/// Run `f` in a pool of `threads` workers (0: the global pool, all cores).
+pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     if threads == 0 {
         return f();
     }
