@@ -33,8 +33,8 @@
 //! - `RENEWPLAN_FUZZ_KEEP_GOING=1`: record every panic site with a count and
 //!   its first input instead of stopping at the first (long campaigns).
 //!
-//! The `bug_*` tests at the end hold the minimal inputs of the panics found,
-//! ignored until `src/` is fixed. See `docs/fuzzing.md` for the long
+//! The `bug_*` tests at the end hold the minimal inputs of the panics found
+//! (now fixed) as regression tests. See `docs/fuzzing.md` for the long
 //! campaign and its results.
 
 use proptest::prelude::*;
@@ -1684,6 +1684,8 @@ struct Stats {
     /// Keep-going mode: panics by site (`file:line:col`), with their count
     /// and the first report.
     panics: std::collections::BTreeMap<String, (u64, String)>,
+    /// Non-finite metrics by metric names, with their count and first case.
+    nonfinite: std::collections::BTreeMap<String, (u64, String)>,
 }
 
 /// Run `check` on `cases(default)` cases drawn from `strategy`; a returned
@@ -1748,6 +1750,9 @@ fn fuzz<T: Debug + Clone>(
         s.slowest.as_secs_f64() * 1e3,
         s.slowest_case
     );
+    for (metrics, (count, report)) in &s.nonfinite {
+        eprintln!("fuzz {target}: {count} engine run(s) with non-finite {metrics}; first, mutations:\n  {report}\n");
+    }
     for (site, (count, report)) in &s.panics {
         eprintln!("fuzz {target}: {count} panic(s) at {site}; first:\n{report}\n");
     }
@@ -1826,10 +1831,12 @@ fn with_horizon(text: &str, h: &Horizon) -> Option<(String, String)> {
 }
 
 /// Largest outage group the engine is run on. The outage sampler keeps
-/// tables of `units + 1` numbers per group, so a valid scenario with
-/// billions of units (`units = 4294967295`, or 1e6 MWdc in 0.001 MW inverter
-/// blocks) needs tens of GB and aborts the process: see
-/// `bug_huge_unit_counts_exhaust_memory`. Such models are counted and skipped.
+/// tables of `units + 1` numbers per group, so billions of units
+/// (`units = 4294967295`, or 1e6 MWdc in 0.001 MW inverter blocks) need tens
+/// of GB and abort the process, which `catch_unwind` cannot report: see
+/// `bug_huge_unit_counts_exhaust_memory`. `resolve` now caps a group at
+/// 100,000 units; this guard stays so that a regression is counted (as
+/// skipped) instead of killing the fuzz run.
 const MAX_UNITS: u32 = 2_000_000;
 
 fn largest_group(m: &Model) -> u32 {
@@ -1845,8 +1852,8 @@ enum EngineRun {
     NotResolved,
     /// An outage group larger than [`MAX_UNITS`].
     TooManyUnits,
-    /// Samples simulated, and how many had a non-finite metric.
-    Ran(u64, u64),
+    /// Samples simulated, how many had a non-finite metric, and which.
+    Ran(u64, u64, Vec<String>),
 }
 
 /// Simulate `samples` samples of a scenario.
@@ -1859,15 +1866,20 @@ fn run_engine(src: &Source, seed: u64, samples: u64) -> Result<EngineRun, String
         let study = Study::new(&model);
         let mut scratch = study.scratch();
         let mut profiles = ProfileSums::new(model.hours());
-        let mut nonfinite = 0;
+        let (mut nonfinite, mut metrics) = (0, Vec::new());
         for k in 0..samples {
             let mut row = Vec::new();
             study.simulate(seed, k, &mut scratch, &mut profiles, &mut row);
             if row.iter().any(|x| !x.is_finite()) {
                 nonfinite += 1;
             }
+            for (x, def) in row.iter().zip(&study.registry.defs) {
+                if !x.is_finite() && !metrics.contains(&def.key) {
+                    metrics.push(def.key.clone());
+                }
+            }
         }
-        EngineRun::Ran(samples, nonfinite)
+        EngineRun::Ran(samples, nonfinite, metrics)
     })
 }
 
@@ -1883,10 +1895,14 @@ fn check_scenario(w: &World, c: &ScenarioCase, st: &mut Stats) -> Result<(), Str
     let Some((short, hours)) = with_horizon(&text, &c.horizon) else { return Ok(()) };
     let src = Source { text: short, ..src };
     match run_engine(&src, c.seed, c.samples) {
-        Ok(EngineRun::Ran(n, nonfinite)) => {
+        Ok(EngineRun::Ran(n, nonfinite, metrics)) => {
             st.engine_runs += 1;
             st.engine_samples += n;
             st.nonfinite_samples += nonfinite;
+            if !metrics.is_empty() {
+                let first = || format!("{}\n{}", log.join("\n  "), excerpt(&base.text, &text));
+                st.nonfinite.entry(metrics.join(", ")).or_insert_with(|| (0, first())).0 += 1;
+            }
             Ok(())
         }
         Ok(EngineRun::TooManyUnits) => {
@@ -2292,7 +2308,7 @@ fn fuzz_seeds_are_valid() {
         let (short, _) = with_horizon(&b.text, &Horizon::UpTo48).expect("horizon override");
         let r = run_engine(&Source { text: short, ..src }, 1, 2).unwrap_or_else(|p| panic!("{}: {p}", b.name));
         assert!(
-            matches!(r, EngineRun::Ran(2, _)),
+            matches!(r, EngineRun::Ran(2, _, _)),
             "{}: does not resolve with a 48 h horizon, or too many units",
             b.name
         );
@@ -2374,12 +2390,14 @@ fn generic_mutations_never_panic() {
     fuzz("generic", 128, generic_case(), |c, st| check_generic(&w, c, st));
 }
 
-// ------------------------------------------------------- known bugs found
+// ------------------------------------------------- regressions of bugs found
 //
 // Each test below holds the minimal input of a panic (or abort) the fuzzing
-// found, and is ignored until `src/` is fixed. The arithmetic overflows
-// panic in builds with overflow checks (debug builds, `cargo test`, and the
-// long campaign of docs/fuzzing.md); a release build wraps silently instead.
+// found; the explanations describe the code as it was when found. All five
+// were fixed in commit 33ad03b (see docs/fuzzing.md). The arithmetic
+// overflows panicked in builds with overflow checks (debug builds, `cargo
+// test`, and the long campaign of docs/fuzzing.md); a release build wrapped
+// silently instead.
 
 /// Load (and, when it resolves, simulate one sample of) a scenario under
 /// `guarded`: the panic message, if anything panics.
