@@ -1619,7 +1619,7 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64
         })?;
         if !x.is_finite() || x < 0.0 || x > max {
             let accepted =
-                if max.is_finite() { format!("a number from 0 to {max}") } else { "a finite number ≥ 0 (MW)".into() };
+                if max.is_finite() { format!("a finite number from 0 to {max}") } else { "a finite number ≥ 0 (MW)".into() };
             return Err(fail(Some(line), format!("{x} in column `{column}`"), &accepted));
         }
         out.push(x);
