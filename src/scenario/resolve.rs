@@ -1618,8 +1618,11 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64
             fail(Some(line), format!("`{cell}` in column `{column}` is not a number"), "a number in MW")
         })?;
         if !x.is_finite() || x < 0.0 || x > max {
-            let accepted =
-                if max.is_finite() { format!("a finite number from 0 to {max}") } else { "a finite number ≥ 0 (MW)".into() };
+            let accepted = if max.is_finite() {
+                format!("a finite number from 0 to {max}")
+            } else {
+                "a finite number ≥ 0 (MW)".into()
+            };
             return Err(fail(Some(line), format!("{x} in column `{column}`"), &accepted));
         }
         out.push(x);
