@@ -27,7 +27,7 @@
 //!
 //! Environment:
 //! - `RENEWPLAN_FUZZ_CASES=N`: cases per target (default: a short run of
-//!   64–128 per target, about five seconds for the file in the dev profile);
+//!   64–128 per target, about four seconds for the file in the dev profile);
 //! - `RENEWPLAN_FUZZ_SEED=S`: a number for another fixed seed, or `random`
 //!   (the default seed is fixed per target, so that CI is reproducible);
 //! - `RENEWPLAN_FUZZ_KEEP_GOING=1`: record every panic site with a count and
