@@ -40,7 +40,20 @@ fn benches(c: &mut Criterion) {
             black_box(&s.inputs);
         })
     });
+    c.bench_function("stage_outages", |b| {
+        b.iter(|| {
+            k += 1;
+            study.draw_outages(1, k, &mut s);
+            black_box(&s.inputs);
+        })
+    });
     study.prepare(1, 7, &mut s);
+    c.bench_function("stage_conversion", |b| {
+        b.iter(|| {
+            study.convert(&mut s);
+            black_box(&s.inputs);
+        })
+    });
     let mut d = renewplan::dispatch::Dispatcher::new(&model);
     c.bench_function("stage_dispatch", |b| {
         b.iter(|| {

@@ -148,6 +148,10 @@ struct Net {
     ends: Vec<(usize, usize, f64)>,
     /// Lines touching each node: (line, node is the `from` end).
     adj: Vec<Vec<(usize, bool)>>,
+    /// One zone and every line ends in it (a star: zone ↔ external grids,
+    /// the bundled Alxa layouts). Paths are then single lines and the
+    /// breadth-first search reduces to a scan (see [`Net::augment_star`]).
+    star: bool,
     cap: Vec<f64>,
     /// Capability to → from as a share of `cap` (per-direction limits).
     reverse: Vec<f64>,
@@ -170,9 +174,11 @@ impl Net {
             adj[l.to].push((i, false));
         }
         let nl = m.lines.len();
+        let star = zones == 1 && m.lines.iter().all(|l| l.from == 0 || l.to == 0);
         Net {
             n,
             zones,
+            star,
             ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
             adj,
             cap: vec![0.0; nl],
@@ -246,6 +252,11 @@ impl Net {
     }
 
     fn augment(&mut self, sup: &mut [f64], dem: &mut [f64]) -> bool {
+        if self.star
+            && let Some(moved) = self.augment_star(sup, dem)
+        {
+            return moved;
+        }
         self.seen.iter_mut().for_each(|x| *x = false);
         self.queue.clear();
         for (i, x) in sup.iter().enumerate() {
@@ -295,6 +306,57 @@ impl Net {
         let moved = self.push_path(&path, source, sink, sup, dem);
         self.path = path;
         moved
+    }
+
+    /// The augmentation [`Net::augment`] would make on a star network, found
+    /// by a scan instead of a breadth-first search, when every path is one
+    /// line: either the zone is the only source and grids the only sinks
+    /// (exports), or grids are the only sources and the zone the only sink
+    /// (imports). The scan visits lines in the order the search would
+    /// discover them (zone's lines in adjacency order; or grids in index
+    /// order, each grid's lines in adjacency order), so it picks the same
+    /// path and pushes the same amount: results are bitwise identical.
+    /// `None` when neither case applies (e.g. a grid → zone → grid path),
+    /// and the search runs instead.
+    fn augment_star(&mut self, sup: &mut [f64], dem: &mut [f64]) -> Option<bool> {
+        let zone_source = sup[0] > EPS;
+        let zone_sink = dem[0] > EPS;
+        let grid_source = sup[1..].iter().any(|x| *x > EPS);
+        let grid_sink = dem[1..].iter().any(|x| *x > EPS);
+        if zone_source && !grid_source {
+            if !grid_sink {
+                return Some(false);
+            }
+            for k in 0..self.adj[0].len() {
+                let (l, is_from) = self.adj[0][k];
+                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
+                if self.residual(l, is_from) > EPS && dem[v] > EPS {
+                    return Some(self.push_path(&[(l, is_from)], 0, v, sup, dem));
+                }
+            }
+            return Some(false);
+        }
+        if grid_source && !zone_source && !grid_sink {
+            if !zone_sink {
+                return Some(false);
+            }
+            for g in 1..self.n {
+                if sup[g] <= EPS {
+                    continue;
+                }
+                for k in 0..self.adj[g].len() {
+                    let (l, is_from) = self.adj[g][k];
+                    if self.residual(l, is_from) > EPS {
+                        return Some(self.push_path(&[(l, is_from)], g, 0, sup, dem));
+                    }
+                }
+            }
+            return Some(false);
+        }
+        if !zone_source && !grid_source {
+            return Some(false);
+        }
+        None
     }
 
     /// Push as much as possible along `path` from `source` to `sink`.

@@ -124,35 +124,28 @@ impl<'a> Study<'a> {
 
     /// Draw weather and outages and convert them: everything dispatch needs.
     pub fn prepare(&self, seed: u64, sample: u64, s: &mut Scratch) {
+        self.weather.sample(self.model, seed, sample, &mut s.weather);
+        self.draw_outages(seed, sample, s);
+        self.convert(s);
+    }
+
+    /// Draw every outage chain of one sample: shares of units up per hour
+    /// for fleets, generators, stores and electrolysers; available transfer
+    /// MW for lines.
+    pub fn draw_outages(&self, seed: u64, sample: u64, s: &mut Scratch) {
         let m = self.model;
         let h = m.hours();
-        self.weather.sample(m, seed, sample, &mut s.weather);
         let up = |name: &str, c: &Chain, out: &mut Vec<f64>| {
             let mut r = rng::stream(seed, sample, "outage", name);
             c.simulate(&mut r, out, h);
         };
-        let nz = m.zones.len();
-        resize(&mut s.inputs.re_mw, nz, h);
-        resize(&mut s.fleets.wind_mw, m.wind_fleets.len(), h);
-        resize(&mut s.fleets.wind_up, m.wind_fleets.len(), h);
-        resize(&mut s.fleets.solar_mw, m.solar_fleets.len(), h);
-        resize(&mut s.fleets.solar_up, m.solar_fleets.len(), h);
+        s.fleets.wind_up.resize_with(m.wind_fleets.len(), Vec::new);
         for (i, f) in m.wind_fleets.iter().enumerate() {
             up(&f.name, &self.chains.wind[i], &mut s.fleets.wind_up[i]);
-            self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
-            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
         }
+        s.fleets.solar_up.resize_with(m.solar_fleets.len(), Vec::new);
         for (i, f) in m.solar_fleets.iter().enumerate() {
             up(&f.name, &self.chains.solar[i], &mut s.fleets.solar_up[i]);
-            self.converter.solar_available(
-                m,
-                &self.weather,
-                i,
-                &s.weather,
-                &s.fleets.solar_up[i],
-                &mut s.fleets.solar_mw[i],
-            );
-            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.solar_mw[i]);
         }
         s.inputs.gen_up.resize_with(m.generators.len(), Vec::new);
         for (i, g) in m.generators.iter().enumerate() {
@@ -174,14 +167,50 @@ impl<'a> Study<'a> {
             let n = l.circuits as f64;
             let full = caps.last().copied().unwrap_or(0.0);
             s.inputs.line_cap_mw[i].clear();
-            s.inputs.line_cap_mw[i].extend(s.buf.iter().enumerate().map(|(t, a)| {
-                let c = caps[((a * n).round() as usize).min(caps.len() - 1)];
-                match &l.capacity_series_mw {
-                    // An hourly rating scales with the share of capability left.
-                    Some(series) if full > 0.0 => series[t] * c / full,
-                    _ => c,
+            match &l.capacity_series_mw {
+                // An hourly rating scales with the share of capability left.
+                Some(series) if full > 0.0 => s.inputs.line_cap_mw[i].extend(
+                    s.buf
+                        .iter()
+                        .zip(series)
+                        .map(|(a, x)| x * caps[((a * n).round() as usize).min(caps.len() - 1)] / full),
+                ),
+                _ => {
+                    // Shares change rarely: map each run of equal shares once.
+                    let mut last = (f64::NAN, 0.0);
+                    s.inputs.line_cap_mw[i].extend(s.buf.iter().map(|&a| {
+                        if a != last.0 {
+                            last = (a, caps[((a * n).round() as usize).min(caps.len() - 1)]);
+                        }
+                        last.1
+                    }));
                 }
-            }));
+            }
+        }
+    }
+
+    /// Convert the sample's weather and fleet availability (drawn by
+    /// [`Study::draw_outages`]) into available MW per fleet and zone.
+    pub fn convert(&self, s: &mut Scratch) {
+        let m = self.model;
+        let h = m.hours();
+        resize(&mut s.inputs.re_mw, m.zones.len(), h);
+        resize(&mut s.fleets.wind_mw, m.wind_fleets.len(), h);
+        resize(&mut s.fleets.solar_mw, m.solar_fleets.len(), h);
+        for (i, f) in m.wind_fleets.iter().enumerate() {
+            self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
+            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
+        }
+        for (i, f) in m.solar_fleets.iter().enumerate() {
+            self.converter.solar_available(
+                m,
+                &self.weather,
+                i,
+                &s.weather,
+                &s.fleets.solar_up[i],
+                &mut s.fleets.solar_mw[i],
+            );
+            add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.solar_mw[i]);
         }
     }
 
