@@ -61,6 +61,7 @@ fn benches(c: &mut Criterion) {
             black_box(&s.hourly);
         })
     });
+    d.run(&model, &s.inputs, &mut s.hourly); // when the dispatch bench is filtered out
     c.bench_function("stage_metrics", |b| {
         b.iter(|| {
             metrics::record(&model, &s.inputs, &s.fleets, &s.hourly, &mut prof, &mut row);
