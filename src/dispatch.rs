@@ -244,11 +244,70 @@ impl Net {
         }
         // Each augmentation saturates a supply, a demand or a line, so the
         // loop ends; the bound guards against floating-point stalls.
-        for _ in 0..(4 * (self.n + self.ends.len()) + 8) {
+        let bound = 4 * (self.n + self.ends.len()) + 8;
+        if self.star && self.transfer_star(sup, dem, bound) {
+            return;
+        }
+        for _ in 0..bound {
             if !self.augment(sup, dem) {
                 break;
             }
         }
+    }
+
+    /// [`Net::transfer`]'s augmentation loop on a star network when every
+    /// path is one line (see [`Net::augment_star`]): the scan resumes at
+    /// the line of the previous push instead of restarting, which picks the
+    /// same lines (a push changes only its own line, source and sink, so
+    /// earlier lines stay ineligible). Returns false when the case does not
+    /// apply and the general loop must run.
+    fn transfer_star(&mut self, sup: &mut [f64], dem: &mut [f64], bound: usize) -> bool {
+        let zone_source = sup[0] > EPS;
+        let grid_source = sup[1..].iter().any(|x| *x > EPS);
+        let grid_sink = dem[1..].iter().any(|x| *x > EPS);
+        let mut pushes = 0;
+        if zone_source && !grid_source {
+            let mut k = 0;
+            while k < self.adj[0].len() && pushes < bound {
+                if sup[0] <= EPS {
+                    break;
+                }
+                let (l, is_from) = self.adj[0][k];
+                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
+                if self.residual(l, is_from) > EPS && dem[v] > EPS {
+                    pushes += 1;
+                    if !self.push_path(&[(l, is_from)], 0, v, sup, dem) {
+                        break;
+                    }
+                } else {
+                    k += 1;
+                }
+            }
+            return true;
+        }
+        if grid_source && !zone_source && !grid_sink {
+            let mut g = 1;
+            'grids: while g < self.n && pushes < bound {
+                if dem[0] <= EPS {
+                    break;
+                }
+                if sup[g] > EPS {
+                    for k in 0..self.adj[g].len() {
+                        let (l, is_from) = self.adj[g][k];
+                        if self.residual(l, is_from) > EPS {
+                            pushes += 1;
+                            if !self.push_path(&[(l, is_from)], g, 0, sup, dem) {
+                                break 'grids;
+                            }
+                            continue 'grids;
+                        }
+                    }
+                }
+                g += 1;
+            }
+            return true;
+        }
+        false
     }
 
     fn augment(&mut self, sup: &mut [f64], dem: &mut [f64]) -> bool {
