@@ -142,8 +142,8 @@ pub fn main(cli: Cli) -> Result<(), Error> {
         Command::Elcc(args) => crate::cli_study::elcc(args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Merge { dirs, out, force, quiet } => {
-            let (summary, files) = crate::shard::merge(&dirs, 0)?;
-            output::write_dir(&out, &files, force)?;
+            let (summary, files, results) = crate::shard::merge(&dirs, 0)?;
+            output::write_dir_streams(&out, &files, &[output::samples_stream("samples.csv", &results)], force)?;
             if !quiet {
                 println!("{}", output::table(&summary));
             }
@@ -153,7 +153,8 @@ pub fn main(cli: Cli) -> Result<(), Error> {
         Command::Chart { dirs } => {
             for dir in dirs {
                 let files = output::redraw(&dir)?;
-                output::write_dir(&dir, &files, false)?;
+                let samples = output::copy_stream("samples.csv", dir.join("samples.csv"));
+                output::write_dir_streams(&dir, &files, &[samples], false)?;
                 println!("charts and report redrawn in {}", dir.display());
             }
             Ok(())
@@ -282,7 +283,7 @@ pub(crate) fn warn(src: &Source, m: &crate::model::Model) {
 /// Before simulating: the output directory must be creatable and writable,
 /// and the per-sample rows must fit in memory (exit 2 otherwise, nothing
 /// written).
-pub(crate) fn preflight(out: &std::path::Path, samples: u64, metrics: usize) -> Result<(), Error> {
+pub(crate) fn preflight(out: &std::path::Path, samples: u64) -> Result<(), Error> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -303,14 +304,15 @@ pub(crate) fn preflight(out: &std::path::Path, samples: u64, metrics: usize) -> 
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!("--out {} is a file, not a directory", out.display())));
     }
-    // One row of f64 per sample is kept (plus about as much again while
-    // estimates are computed): refuse what cannot fit in available memory.
-    let need = samples as f64 * metrics as f64 * 8.0 * 2.0;
+    // Rows beyond a budget go to a temporary file (rows.rs); what stays in
+    // memory per sample is one metric's column at a time while estimates
+    // and the median sample are computed (value + index + sort copy).
+    let need = samples as f64 * (8.0 * 3.0);
     if let Some(avail) = available_memory_bytes()
         && need > 0.8 * avail
     {
         return Err(Error::Usage(format!(
-            "{samples} samples × {metrics} metrics need about {:.1} GB of memory but {:.1} GB is available; use fewer samples or split the run with --shard K/N and merge",
+            "{samples} samples need about {:.1} GB of memory for their estimates but {:.1} GB is available; use fewer samples or split the run with --shard K/N and merge",
             need / 1e9,
             avail / 1e9
         )));
@@ -387,7 +389,7 @@ fn reproduce(args: &RunArgs, path: &std::path::Path) -> Result<(), Error> {
     }
     let model = scenario::load(&src)?;
     let study = Study::new(&model);
-    preflight(&args.out, old.run.samples, study.registry.defs.len())?;
+    preflight(&args.out, old.run.samples)?;
     let method =
         Method { seed: old.run.seed, first: old.run.first_sample, samples: old.run.samples, threads: args.threads };
     let t0 = Instant::now();
@@ -403,7 +405,7 @@ fn reproduce(args: &RunArgs, path: &std::path::Path) -> Result<(), Error> {
         summary.stopping = old.stopping.clone();
         files[0].1 = output::summary_json(&summary);
     }
-    output::write_dir(&args.out, &files, args.force)?;
+    output::write_dir_streams(&args.out, &files, &[output::samples_stream("samples.csv", &results)], args.force)?;
     let differing: Vec<&str> = old
         .metrics
         .iter()
@@ -447,7 +449,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
         let method = Method { seed: args.seed.unwrap_or(model.default_seed), first, samples, threads: args.threads };
         let study = Study::new(model);
         let cap = if args.target_rse.is_some() { args.max_samples } else { method.samples };
-        preflight(&dir, cap, study.registry.defs.len())?;
+        preflight(&dir, cap)?;
         let t0 = Instant::now();
         let (results, stopping) = match args.target_rse {
             None => {
@@ -474,7 +476,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
         };
         if let Some(shard) = args.shard {
             let files = crate::shard::partial_files(src, &results, total, shard, &model.name);
-            output::write_dir(&dir, &files, args.force)?;
+            output::write_dir_streams(&dir, &files, &[output::samples_stream("samples.csv", &results)], args.force)?;
             println!(
                 "shard {}/{} (samples {}..{}) written to {}",
                 shard.k,
@@ -502,7 +504,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
             summary.stopping = Some(stop);
             files[0].1 = output::summary_json(&summary);
         }
-        output::write_dir(&dir, &files, args.force)?;
+        output::write_dir_streams(&dir, &files, &[output::samples_stream("samples.csv", &results)], args.force)?;
         if !args.quiet {
             println!("{}", output::table(&summary));
             println!(
@@ -575,8 +577,7 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     // current pool), so scenarios and samples share it.
     let method = Method { seed: args.seed.unwrap_or(models[0].default_seed), first: 0, samples, threads: 0 };
     let studies: Vec<Study> = models.iter().map(Study::new).collect();
-    let metrics: usize = studies.iter().map(|s| s.registry.defs.len()).sum();
-    preflight(&args.out, samples, metrics)?;
+    preflight(&args.out, samples)?;
     let t0 = Instant::now();
     let bar = progress_bar(samples * models.len() as u64, args.quiet, "compare");
     let work = || {
@@ -595,6 +596,11 @@ fn compare(args: RunArgs) -> Result<(), Error> {
         let (_, f) = output::result_files(study, src, results, timing)?;
         files.extend(f.into_iter().map(|(name, bytes)| (format!("{}/{name}", study.model.name), bytes)));
     }
+    let streams: Vec<output::Stream> = studies
+        .iter()
+        .zip(&runs)
+        .map(|(study, results)| output::samples_stream(&format!("{}/samples.csv", study.model.name), results))
+        .collect();
     files.extend(crate::chart::render_compare(&rows, &names[0], samples, method.seed)?);
     files.push(("compare.csv".into(), crate::compare::csv(&rows)));
     let mut json = serde_json::to_vec_pretty(&serde_json::json!({
@@ -608,7 +614,7 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     .unwrap_or_default();
     json.push(b'\n');
     files.push(("compare.json".into(), json));
-    output::write_dir(&args.out, &files, args.force)?;
+    output::write_dir_streams(&args.out, &files, &streams, args.force)?;
     if !args.quiet {
         println!("{}", crate::compare::table(&rows, &names[0]));
         println!("{} scenarios × {samples} samples in {elapsed:.2} s", names.len());

@@ -19,7 +19,7 @@ fn base(c: &CommonArgs) -> Result<(Source, crate::model::Model), Error> {
     };
     let model = scenario::load(&src)?;
     crate::cli::warn(&src, &model);
-    crate::cli::preflight(&c.out, c.samples.unwrap_or(model.default_samples), 1000)?;
+    crate::cli::preflight(&c.out, c.samples.unwrap_or(model.default_samples))?;
     Ok((src, model))
 }
 

@@ -7,8 +7,11 @@
 //! processed in fixed blocks of [`BLOCK`] with rayon; each block folds its
 //! samples in order and blocks are merged in order, so every sum is taken
 //! in the same order whatever the thread count (bitwise-identical results).
-//! Architecture invariant: the engine does no I/O; progress is reported
-//! through a callback.
+//! Blocks run in waves of a few per thread, and each wave's rows go into
+//! [`Rows`] (bounded memory, spilled to a temporary file beyond a budget)
+//! before the next wave starts, so memory does not grow with the sample
+//! count. Architecture invariant: the engine does no I/O (other than that
+//! spill file); progress is reported through a callback.
 
 use crate::conversion::Converter;
 use crate::dispatch::{Dispatcher, Hourly, Inputs};
@@ -16,11 +19,16 @@ use crate::metrics::{self, FleetHourly, ProfileSums, Registry};
 use crate::model::Model;
 use crate::outage::Chain;
 use crate::rng;
+use crate::rows::Rows;
 use crate::weather::{Weather, WeatherModel};
 use rayon::prelude::*;
 
 /// Samples per block: the unit of parallel work and of ordered merging.
 pub const BLOCK: u64 = 32;
+
+/// Blocks per thread in one wave (enough to balance the load; a wave's
+/// rows are held until it ends: 8 × 32 rows × 1 KB per thread).
+const WAVE_BLOCKS_PER_THREAD: usize = 8;
 
 /// How to sample: independent of what is simulated and what is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +70,8 @@ pub struct Stopping {
 pub struct Results {
     pub registry: Registry,
     pub method: Method,
-    /// `rows[i]` belongs to sample `method.first + i`.
-    pub rows: Vec<Vec<f64>>,
+    /// Row `i` belongs to sample `method.first + i`.
+    pub rows: Rows,
     pub profiles: ProfileSums,
 }
 
@@ -235,26 +243,39 @@ impl<'a> Study<'a> {
             }
             v
         };
+        let width = self.registry.defs.len();
         let work = || {
-            blocks
-                .par_iter()
-                .map_init(
-                    || self.scratch(),
-                    |scratch, &(start, n)| {
-                        let mut prof = ProfileSums::new(self.model.hours());
-                        let mut rows = Vec::with_capacity(n as usize);
-                        for k in start..start + n {
-                            let mut row = Vec::with_capacity(self.registry.defs.len());
-                            self.simulate(method.seed, k, scratch, &mut prof, &mut row);
-                            rows.push(row);
-                        }
-                        progress(n);
-                        (rows, prof)
-                    },
-                )
-                .collect::<Vec<_>>()
+            let mut rows = Rows::new(width);
+            let mut profiles = ProfileSums::new(self.model.hours());
+            let wave = WAVE_BLOCKS_PER_THREAD * rayon::current_num_threads().max(1);
+            for part in blocks.chunks(wave) {
+                let parts = part
+                    .par_iter()
+                    .map_init(
+                        || self.scratch(),
+                        |scratch, &(start, n)| {
+                            let mut prof = ProfileSums::new(self.model.hours());
+                            let mut block = Vec::with_capacity(n as usize * width);
+                            let mut row = Vec::with_capacity(width);
+                            for k in start..start + n {
+                                self.simulate(method.seed, k, scratch, &mut prof, &mut row);
+                                block.extend_from_slice(&row);
+                            }
+                            progress(n);
+                            (block, prof)
+                        },
+                    )
+                    .collect::<Vec<_>>();
+                for (block, p) in parts {
+                    for r in block.chunks_exact(width.max(1)) {
+                        rows.push(r);
+                    }
+                    profiles.merge(&p);
+                }
+            }
+            (rows, profiles)
         };
-        let parts = if method.threads == 0 {
+        let (rows, profiles) = if method.threads == 0 {
             work()
         } else {
             match rayon::ThreadPoolBuilder::new().num_threads(method.threads).build() {
@@ -262,12 +283,6 @@ impl<'a> Study<'a> {
                 Err(_) => work(),
             }
         };
-        let mut profiles = ProfileSums::new(self.model.hours());
-        let mut rows = Vec::with_capacity(method.samples as usize);
-        for (r, p) in parts {
-            rows.extend(r);
-            profiles.merge(&p);
-        }
         Results { registry: self.registry.clone(), method, rows, profiles }
     }
 
@@ -293,7 +308,7 @@ impl<'a> Study<'a> {
             let acc = match all.as_mut() {
                 None => all.insert(r),
                 Some(a) => {
-                    a.rows.extend(r.rows);
+                    a.rows.append(&r.rows);
                     a.profiles.merge(&r.profiles);
                     a.method.samples = done;
                     a
@@ -359,7 +374,7 @@ fn add_into(acc: &mut [f64], x: &[f64]) {
 impl Results {
     /// Values of metric `j` across samples.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        self.rows.iter().map(|r| r[j]).collect()
+        self.rows.column(j)
     }
 
     /// Estimates for every metric.
@@ -370,8 +385,9 @@ impl Results {
     /// The sample whose value of metric `j` is the median (lower median;
     /// ties to the lowest index): the representative year.
     pub fn median_sample(&self, j: usize) -> u64 {
-        let mut idx: Vec<usize> = (0..self.rows.len()).collect();
-        idx.sort_by(|a, b| self.rows[*a][j].total_cmp(&self.rows[*b][j]).then(a.cmp(b)));
+        let col = self.rows.column(j);
+        let mut idx: Vec<usize> = (0..col.len()).collect();
+        idx.sort_by(|a, b| col[*a].total_cmp(&col[*b]).then(a.cmp(b)));
         self.method.first + idx[(idx.len() - 1) / 2] as u64
     }
 }

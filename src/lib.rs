@@ -6,7 +6,8 @@
 //! `weather` (stochastic hourly weather) → `outage` (Markov availability) →
 //! `conversion` (available MW of each fleet, using the `solar` and `wind`
 //! physics) → `dispatch` (hourly energy balance) → `metrics` (one row per
-//! sample, estimates across samples). `engine` runs samples in parallel;
+//! sample, estimates across samples; `rows` keeps the rows in bounded
+//! memory). `engine` runs samples in parallel;
 //! `output` writes result files; `cli` is the command line.
 
 pub mod chart;
@@ -24,6 +25,7 @@ pub mod outage;
 pub mod output;
 pub mod report;
 pub mod rng;
+pub mod rows;
 pub mod scenario;
 pub mod shard;
 pub mod solar;

@@ -7,6 +7,9 @@
 //! input, byte for byte). [`write_dir`] writes everything into a temporary
 //! sibling directory and renames it into place, so an interrupted or failed
 //! run leaves either the previous output or nothing, never a mixture.
+//! `samples.csv` grows with the sample count, so it is never built in
+//! memory: it is a [`Stream`], written row by row from [`Results::rows`]
+//! straight into the temporary directory.
 
 use crate::engine::{Method, Results};
 use crate::error::Error;
@@ -14,6 +17,7 @@ use crate::metrics::{Estimate, MetricDef, Profiles};
 use crate::model::Model;
 use crate::scenario::Source;
 use serde::{Deserialize, Serialize};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const PROGRAM: &str = env!("CARGO_PKG_NAME");
@@ -127,18 +131,28 @@ pub fn result_files(
     let rep = results.median_sample(rep_metric);
     let trace = study.trace(results.method.seed, rep);
     let summary = summary(model, source, results, rep, timing);
-    let samples = samples_csv(results);
     let hourly = hourly_csv(model, &trace);
     let mut files = vec![
         ("summary.json".to_string(), summary_json(&summary)),
-        ("samples.csv".to_string(), samples),
         ("hourly-median.csv".to_string(), hourly),
         ("scenario.toml".to_string(), source.text.clone().into_bytes()),
     ];
-    let charts = crate::chart::render(&summary, &files[1].1, &files[2].1)?;
+    let charts = crate::chart::render(&summary, chart_samples(results), &files[1].1)?;
     files.extend(charts);
-    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[3..].to_vec())));
+    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[2..].to_vec())));
     Ok((summary, files))
+}
+
+/// The per-sample columns the charts draw, from in-memory results.
+fn chart_samples(results: &Results) -> crate::chart::data::Table {
+    let mut t = crate::chart::data::Table { names: Vec::new(), cols: Vec::new() };
+    for key in crate::chart::data::SAMPLE_KEYS {
+        if let Some(j) = results.registry.index(key) {
+            t.names.push(key.to_string());
+            t.cols.push(results.column(j));
+        }
+    }
+    t
 }
 
 /// Redraw the charts and report of a result directory from its saved files
@@ -158,14 +172,35 @@ pub fn redraw(dir: &Path) -> Result<Files, Error> {
     })?;
     let mut files = vec![
         ("summary.json".to_string(), summary_bytes),
-        ("samples.csv".to_string(), read("samples.csv")?),
         ("hourly-median.csv".to_string(), read("hourly-median.csv")?),
         ("scenario.toml".to_string(), read("scenario.toml")?),
     ];
-    let charts = crate::chart::render(&summary, &files[1].1, &files[2].1)?;
+    let samples_path = dir.join("samples.csv");
+    let samples_file = std::fs::File::open(&samples_path).map_err(|e| Error::Input {
+        path: samples_path.clone(),
+        message: format!("cannot read ({e}); is this a renewplan result directory?"),
+    })?;
+    let samples = crate::chart::data::Table::read(
+        std::io::BufReader::new(samples_file),
+        &samples_path.display().to_string(),
+        Some(&crate::chart::data::SAMPLE_KEYS),
+    )?;
+    let charts = crate::chart::render(&summary, samples, &files[1].1)?;
     files.extend(charts);
-    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[3..].to_vec())));
+    files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[2..].to_vec())));
     Ok(files)
+}
+
+/// `samples.csv` of a result directory copied unchanged into a new one (the
+/// file can be large: copied, not loaded).
+pub fn copy_stream(name: &str, from: PathBuf) -> Stream<'static> {
+    Stream {
+        name: name.to_string(),
+        write: Box::new(move |w: &mut dyn Write| {
+            let mut f = std::fs::File::open(&from)?;
+            std::io::copy(&mut f, w).map(|_| ())
+        }),
+    }
 }
 
 pub fn summary_json(s: &Summary) -> Vec<u8> {
@@ -185,18 +220,35 @@ fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<
     w.into_inner().unwrap_or_default()
 }
 
-pub fn samples_csv(results: &Results) -> Vec<u8> {
+/// `samples.csv`: one row per sample, every metric at full precision.
+pub fn write_samples_csv(results: &Results, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
     let mut header = vec!["sample".to_string()];
     header.extend(results.registry.defs.iter().map(|d| d.key.clone()));
+    out.write_record(&header)?;
     let first = results.method.first;
-    csv_bytes(
-        &header,
-        results.rows.iter().enumerate().map(|(i, r)| {
-            let mut v = vec![(first + i as u64).to_string()];
-            v.extend(r.iter().map(|x| format!("{x}")));
-            v
-        }),
-    )
+    let mut rec: Vec<String> = Vec::new();
+    results.rows.try_for_each_row(|i, r| {
+        rec.clear();
+        rec.push((first + i as u64).to_string());
+        rec.extend(r.iter().map(|x| format!("{x}")));
+        out.write_record(&rec).map_err(std::io::Error::from)
+    })?;
+    out.flush()?;
+    out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?.flush()
+}
+
+/// `samples.csv` in memory (small runs and tests).
+pub fn samples_csv(results: &Results) -> Vec<u8> {
+    let mut v = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_samples_csv(results, &mut v);
+    v
+}
+
+/// `samples.csv` of `results` as a stream named `name`.
+pub fn samples_stream<'a>(name: &str, results: &'a Results) -> Stream<'a> {
+    Stream { name: name.to_string(), write: Box::new(move |w: &mut dyn Write| write_samples_csv(results, w)) }
 }
 
 /// Hourly dispatch of one sample: one row per hour, one column per flow.
@@ -288,6 +340,16 @@ pub fn hourly_csv(model: &Model, trace: &crate::engine::Scratch) -> Vec<u8> {
 /// Files of one output directory: (file name, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// Writes a streamed file's contents.
+pub type Writer<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a>;
+
+/// A file written by streaming into the output directory, for files that
+/// grow with the sample count.
+pub struct Stream<'a> {
+    pub name: String,
+    pub write: Writer<'a>,
+}
+
 /// Marker that identifies a directory written by renewplan (safe to replace).
 const MARKER: &str = "summary.json";
 
@@ -295,6 +357,11 @@ const MARKER: &str = "summary.json";
 /// then rename it into place. An existing directory is replaced only if it
 /// is a previous renewplan output (it has `summary.json`) or `force` is set.
 pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
+    write_dir_streams(dir, files, &[], force)
+}
+
+/// [`write_dir`] plus files written by streaming.
+pub fn write_dir_streams(dir: &Path, files: &Files, streams: &[Stream], force: bool) -> Result<(), Error> {
     let io = |context: String| move |source| Error::Io { context, source };
     if dir.exists() {
         let ours = dir.join(MARKER).exists() || dir.join("partial.json").exists();
@@ -325,6 +392,14 @@ pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
                 std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
             }
             std::fs::write(&path, bytes).map_err(io(format!("cannot write {}", path.display())))?;
+        }
+        for st in streams {
+            let path = tmp.join(&st.name);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
+            }
+            let mut f = std::fs::File::create(&path).map_err(io(format!("cannot write {}", path.display())))?;
+            (st.write)(&mut f).and_then(|_| f.flush()).map_err(io(format!("cannot write {}", path.display())))?;
         }
         if dir.exists() {
             let old = parent.join(format!(".{base}.old-{}-{nonce:x}", std::process::id()));

@@ -18,6 +18,7 @@ use crate::engine::{Method, Results, Study};
 use crate::error::Error;
 use crate::metrics::ProfileSums;
 use crate::output::{self, Files};
+use crate::rows::Rows;
 use crate::scenario::{self, Source};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -67,7 +68,8 @@ pub struct Partial {
     pub profile_sums: ProfileSums,
 }
 
-/// Files of a partial result.
+/// Files of a partial result, except `samples.csv`, which the caller
+/// streams ([`output::samples_stream`]).
 pub fn partial_files(source: &Source, results: &Results, total: u64, shard: Shard, scenario_name: &str) -> Files {
     let p = Partial {
         program_version: output::VERSION.into(),
@@ -83,11 +85,7 @@ pub fn partial_files(source: &Source, results: &Results, total: u64, shard: Shar
     };
     let mut json = serde_json::to_vec_pretty(&p).unwrap_or_default();
     json.push(b'\n');
-    vec![
-        ("partial.json".into(), json),
-        ("samples.csv".into(), output::samples_csv(results)),
-        ("scenario.toml".into(), source.text.clone().into_bytes()),
-    ]
+    vec![("partial.json".into(), json), ("scenario.toml".into(), source.text.clone().into_bytes())]
 }
 
 fn input_err(path: &Path, message: String) -> Error {
@@ -97,7 +95,6 @@ fn input_err(path: &Path, message: String) -> Error {
 struct Loaded {
     dir: PathBuf,
     partial: Partial,
-    rows: Vec<Vec<f64>>,
     text: String,
 }
 
@@ -110,33 +107,51 @@ fn load_partial(dir: &Path) -> Result<Loaded, Error> {
         .map_err(|e| input_err(&pj, format!("cannot read ({e}); is this the output of `run --shard K/N`?")))?;
     let partial: Partial =
         serde_json::from_str(&text).map_err(|e| input_err(&pj, format!("not a partial result: {e}")))?;
-    let csv_path = dir.join("samples.csv");
+    let scen = dir.join("scenario.toml");
+    let text = std::fs::read_to_string(&scen).map_err(|e| input_err(&scen, format!("cannot read: {e}")))?;
+    Ok(Loaded { dir: dir.to_path_buf(), partial, text })
+}
+
+/// Append a shard's `samples.csv` rows to `rows`, checking the columns and
+/// the row count against its `partial.json` (streamed: never loaded whole).
+fn read_rows(p: &Loaded, rows: &mut Rows) -> Result<(), Error> {
+    let csv_path = p.dir.join("samples.csv");
     let mut rdr = csv::Reader::from_path(&csv_path).map_err(|e| input_err(&csv_path, format!("cannot read: {e}")))?;
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| input_err(&csv_path, format!("line {}: {e}", i + 2)))?;
-        let mut row = Vec::with_capacity(rec.len().saturating_sub(1));
+    let width = rdr.headers().map_err(|e| input_err(&csv_path, format!("cannot read the header: {e}")))?.len();
+    if width.saturating_sub(1) != rows.width() {
+        return Err(input_err(&csv_path, "has a different set of metric columns".into()));
+    }
+    let mut row = Vec::with_capacity(rows.width());
+    let mut count = 0u64;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let line = count + 2;
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(input_err(&csv_path, format!("line {line}: {e}"))),
+        }
+        row.clear();
         for (j, cell) in rec.iter().enumerate().skip(1) {
             let x: f64 = cell.parse().map_err(|_| {
-                input_err(&csv_path, format!("line {}, column {}: `{cell}` is not a number", i + 2, j + 1))
+                input_err(&csv_path, format!("line {line}, column {}: `{cell}` is not a number", j + 1))
             })?;
             row.push(x);
         }
-        rows.push(row);
+        rows.push(&row);
+        count += 1;
     }
-    if rows.len() as u64 != partial.samples {
+    if count != p.partial.samples {
         return Err(input_err(
             &csv_path,
-            format!("has {} rows but partial.json says {} samples", rows.len(), partial.samples),
+            format!("has {count} rows but partial.json says {} samples", p.partial.samples),
         ));
     }
-    let scen = dir.join("scenario.toml");
-    let text = std::fs::read_to_string(&scen).map_err(|e| input_err(&scen, format!("cannot read: {e}")))?;
-    Ok(Loaded { dir: dir.to_path_buf(), partial, rows, text })
+    Ok(())
 }
 
 /// Merge partial results into the files of one run.
-pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files), Error> {
+pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files, Results), Error> {
     if dirs.is_empty() {
         return Err(Error::Usage("merge needs at least one partial result directory".into()));
     }
@@ -215,13 +230,10 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files
     let model = scenario::load(&source)?;
     let study = Study::new(&model);
     let mut profiles = ProfileSums::new(model.hours());
-    let mut rows = Vec::with_capacity(total as usize);
-    for p in parts {
-        if p.rows.iter().any(|r| r.len() != study.registry.defs.len()) {
-            return Err(input_err(&p.dir.join("samples.csv"), "has a different set of metric columns".into()));
-        }
+    let mut rows = Rows::new(study.registry.defs.len());
+    for p in &parts {
+        read_rows(p, &mut rows)?;
         profiles.merge(&p.partial.profile_sums);
-        rows.extend(p.rows);
     }
     let results = Results {
         registry: study.registry.clone(),
@@ -234,5 +246,6 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<(output::Summary, Files
         elapsed_s: 0.0,
         sample_years_per_s: 0.0,
     };
-    output::result_files(&study, &source, &results, timing)
+    let (summary, files) = output::result_files(&study, &source, &results, timing)?;
+    Ok((summary, files, results))
 }

@@ -136,7 +136,7 @@ fn svgs_are_well_formed_and_carry_title_and_footer() {
 #[test]
 fn render_all_and_render_agree_and_are_deterministic() {
     let r = run();
-    let again = chart::render(&r.summary, &r.samples, &r.hourly).unwrap();
+    let again = chart::render(&r.summary, table(&r.samples), &r.hourly).unwrap();
     assert_eq!(again.len(), r.charts.len());
     for ((a, x), (b, y)) in again.iter().zip(&r.charts) {
         assert_eq!(a, b);
@@ -159,7 +159,7 @@ fn chinese_names_render_as_real_glyphs() {
     let r = run();
     let draw = |zone: &str| {
         let s = renamed("阿拉善-2030", "孪井滩 2030 规划", zone);
-        chart::render(&s, &r.samples, &r.hourly).unwrap()
+        chart::render(&s, table(&r.samples), &r.hourly).unwrap()
     };
     let a = draw("孪井滩");
     let b = draw("宁夏区");
@@ -205,7 +205,7 @@ fn the_embedded_font_covers_chinese_and_latin() {
 #[test]
 fn energy_balance_sources_equal_uses() {
     let r = run();
-    let d = chart::data::Data::new(&r.summary, &r.samples, &r.hourly).unwrap();
+    let d = chart::data::Data::new(&r.summary, table(&r.samples), &r.hourly).unwrap();
     let rows = chart::balance::rows(&d);
     let heading = |h: &str| rows.iter().position(|x| x.values.is_none() && x.label == h).unwrap();
     let (src, uses) = (heading("Sources"), heading("Uses"));
@@ -420,7 +420,7 @@ fn report_is_self_contained_and_well_formed() {
 fn report_escapes_user_strings() {
     let r = run();
     let s = renamed("<b>&\"", "<script>alert(1)</script>", "z<i>'");
-    let charts = chart::render(&s, &r.samples, &r.hourly).unwrap();
+    let charts = chart::render(&s, table(&r.samples), &r.hourly).unwrap();
     let html = report_for(&s, &charts);
     assert!(!html.contains("<b>&\""));
     assert!(!html.contains("<script>"));
@@ -486,4 +486,9 @@ fn report_loads_in_headless_chromium() {
     assert_eq!((w, h), (1280, 2400));
     // The page drew something: the heading and the first charts.
     assert!(ink(&bytes, (0, 0), (1280, 600)) > 5_000, "the screenshot is blank");
+}
+
+/// A result's `samples.csv` bytes as the charts' sample table.
+fn table(samples_csv: &[u8]) -> chart::data::Table {
+    chart::data::Table::parse(samples_csv, "samples.csv").expect("samples.csv parses")
 }

@@ -53,7 +53,7 @@ fn thread_count_does_not_change_results() {
         for threads in [2, 4] {
             let other = run(&study, 11, 0, SAMPLES, threads);
             let what = format!("1 vs {threads} threads, horizon {horizon:?}");
-            assert!(bits(&one.rows) == bits(&other.rows), "rows differ: {what}");
+            assert!(bits(&one.rows.to_vec()) == bits(&other.rows.to_vec()), "rows differ: {what}");
             assert_eq!(one.profiles, other.profiles, "profiles differ: {what}");
             assert_eq!(one.estimates(), other.estimates(), "estimates differ: {what}");
         }
@@ -66,7 +66,7 @@ fn seed_fixes_every_draw() {
     let study = Study::new(&m);
     let a = run(&study, 5, 0, 8, 2);
     let b = run(&study, 5, 0, 8, 2);
-    assert!(bits(&a.rows) == bits(&b.rows), "same seed, different rows");
+    assert!(bits(&a.rows.to_vec()) == bits(&b.rows.to_vec()), "same seed, different rows");
     let c = run(&study, 6, 0, 8, 2);
     let (wa, wc) = (column(&a, WIND), column(&c, WIND));
     for k in 0..8 {
@@ -83,21 +83,25 @@ fn a_sample_does_not_depend_on_its_shard() {
     let m = load(&base_text(None));
     let study = Study::new(&m);
     let full = run(&study, 3, 0, SAMPLES, 2);
+    let full_rows = full.rows.to_vec();
     for k in [1u64, 17, 32, 39] {
         let shard = run(&study, 3, k, 1, 1);
         assert!(
-            bits(&shard.rows[..1]) == bits(&full.rows[k as usize..k as usize + 1]),
+            bits(&shard.rows.to_vec()) == bits(&full_rows[k as usize..k as usize + 1]),
             "sample {k} alone differs from sample {k} of the whole run"
         );
     }
     let tail = run(&study, 3, 30, 10, 2);
-    assert!(bits(&tail.rows) == bits(&full.rows[30..40]), "samples 30..40 differ when run as a shard");
+    assert!(bits(&tail.rows.to_vec()) == bits(&full_rows[30..40]), "samples 30..40 differ when run as a shard");
     // The re-simulated trace of a sample is the sample of the run.
     let j = full.registry.index(WIND).unwrap();
     let trace = study.trace(3, 17);
-    let wind: f64 = trace.fleets.wind_mw[0].iter().sum();
+    let mut prof = renewplan::metrics::ProfileSums::new(m.hours());
+    let mut row = Vec::new();
+    renewplan::metrics::record(&m, &trace.inputs, &trace.fleets, &trace.hourly, &mut prof, &mut row);
     assert_eq!(m.wind_fleets[0].name, "luanjingtan-wind");
-    assert_eq!(wind.to_bits(), full.rows[17][j].to_bits(), "trace of sample 17 differs from the run");
+    assert_eq!(row[j].to_bits(), full_rows[17][j].to_bits(), "trace of sample 17 differs from the run");
+    assert!(row[j] > 0.0);
 }
 
 #[test]
@@ -160,4 +164,23 @@ fn long_run_availability_matches_forced_outage_rate() {
             e.std_error
         );
     }
+}
+
+#[test]
+fn rows_beyond_the_memory_budget_spill_and_stay_identical() {
+    // 24-hour horizons keep this quick; 4,500 rows of every metric exceed
+    // the in-memory budget of rows.rs, so most chunks go to the spill file.
+    let m = load(&base_text(Some(24)));
+    let study = Study::new(&m);
+    let width = study.registry.defs.len();
+    let n = (renewplan::rows::MEMORY_BUDGET / (8 * width * renewplan::rows::CHUNK) + 2) * renewplan::rows::CHUNK + 77;
+    let one = run(&study, 9, 0, n as u64, 1);
+    let two = run(&study, 9, 0, n as u64, 2);
+    assert!(one.rows.spilled(), "{n} rows of {width} metrics should exceed the memory budget");
+    assert_eq!(one.rows.len(), n);
+    assert!(bits(&one.rows.to_vec()) == bits(&two.rows.to_vec()), "spilled rows differ between thread counts");
+    assert_eq!(one.estimates(), two.estimates());
+    // The tail of a spilled run is the same as running it alone.
+    let tail = run(&study, 9, n as u64 - 5, 5, 1);
+    assert!(bits(&tail.rows.to_vec()) == bits(&one.rows.to_vec()[n - 5..]));
 }

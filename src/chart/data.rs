@@ -22,22 +22,31 @@ pub struct Table {
 impl Table {
     /// Parse a CSV with a header row; cells that are not numbers become NaN.
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self, Error> {
+        Self::read(bytes, file, None)
+    }
+
+    /// Parse a CSV from a reader, keeping only the columns named in `keep`
+    /// (all when `None`): a large `samples.csv` is streamed, not loaded.
+    pub fn read(reader: impl std::io::Read, file: &str, keep: Option<&[&str]>) -> Result<Self, Error> {
         let bad = |message: String| Error::Input { path: PathBuf::from(file), message };
-        let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-        let names: Vec<String> = r
+        let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+        let header: Vec<String> = r
             .headers()
             .map_err(|e| bad(format!("cannot read the CSV header: {e}")))?
             .iter()
             .map(String::from)
             .collect();
+        let wanted: Vec<usize> =
+            (0..header.len()).filter(|i| keep.is_none_or(|k| k.contains(&header[*i].as_str()))).collect();
+        let names: Vec<String> = wanted.iter().map(|i| header[*i].clone()).collect();
         let mut cols = vec![Vec::new(); names.len()];
         let mut rec = csv::StringRecord::new();
         loop {
             match r.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {
-                    for (c, v) in cols.iter_mut().zip(rec.iter()) {
-                        c.push(v.trim().parse::<f64>().unwrap_or(f64::NAN));
+                    for (c, i) in cols.iter_mut().zip(&wanted) {
+                        c.push(rec.get(*i).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(f64::NAN));
                     }
                 }
                 Err(e) => return Err(bad(format!("malformed CSV: {e}"))),
@@ -205,6 +214,10 @@ impl ModelView {
     }
 }
 
+/// The per-sample metrics the charts draw (other columns of `samples.csv`
+/// are not loaded).
+pub const SAMPLE_KEYS: [&str; 3] = ["system.utilisation_rate", "system.load_mwh", "system.unserved_mwh"];
+
 /// Everything the charts draw from, parsed once.
 #[derive(Debug, Clone)]
 pub struct Data {
@@ -216,7 +229,7 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(summary: &Summary, samples_csv: &[u8], hourly_csv: &[u8]) -> Result<Self, Error> {
+    pub fn new(summary: &Summary, samples: Table, hourly_csv: &[u8]) -> Result<Self, Error> {
         let model = ModelView::from_json(&summary.model);
         let meta = Meta {
             program: summary.program.name.clone(),
@@ -236,7 +249,7 @@ impl Data {
             meta,
             summary: summary.clone(),
             model,
-            samples: Table::parse(samples_csv, "samples.csv")?,
+            samples,
             hourly: Table::parse(hourly_csv, "hourly-median.csv")?,
         })
     }

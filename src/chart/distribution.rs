@@ -216,6 +216,22 @@ pub fn running(values: &[f64]) -> Vec<(f64, f64, f64)> {
         .collect()
 }
 
+/// Most points drawn on the convergence chart.
+const CONVERGENCE_MAX_POINTS: usize = 3000;
+
+/// Every k-th point (k chosen to keep at most `max`), always with the last.
+fn thin<T: Copy>(v: Vec<T>, max: usize) -> Vec<T> {
+    if v.len() <= max {
+        return v;
+    }
+    let step = v.len().div_ceil(max.max(2) - 1);
+    let mut out: Vec<T> = v.iter().step_by(step).copied().collect();
+    if !(v.len() - 1).is_multiple_of(step) {
+        out.push(v[v.len() - 1]);
+    }
+    out
+}
+
 /// Running estimate ± 1.96 s.e. against the number of samples.
 pub fn convergence<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -234,7 +250,9 @@ where
         Legend::new("Final estimate", style::MUTED, Mark::Dashed),
     ];
     let area = style::frame(root, meta, title, subtitle, &legend)?;
-    let r = running(values);
+    // At most about two points per pixel column: 100,000 samples would
+    // otherwise write megabytes of SVG with no visible difference.
+    let r = thin(running(values), CONVERGENCE_MAX_POINTS);
     if r.is_empty() {
         style::no_data(&area, "No sampled values")?;
         return Ok(());
@@ -293,4 +311,23 @@ where
     ))?;
     chart.draw_series(LineSeries::new(r.iter().map(|(n, m, _)| (*n, clamp(*m))), ESTIMATE.stroke_width(4)))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_ends_and_bounds_the_count() {
+        for n in [0usize, 1, 5, 2999, 3000, 3001, 100_000] {
+            let v: Vec<usize> = (0..n).collect();
+            let t = thin(v, CONVERGENCE_MAX_POINTS);
+            assert!(t.len() <= CONVERGENCE_MAX_POINTS + 1, "{n}: {}", t.len());
+            assert_eq!(t.len(), n.min(t.len()));
+            if n > 0 {
+                assert_eq!((t[0], t[t.len() - 1]), (0, n - 1));
+                assert!(t.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+    }
 }

@@ -164,17 +164,26 @@ pub fn render_all(dir: &Path) -> Result<Files, Error> {
         path: dir.join("summary.json"),
         message: format!("not a renewplan summary: {e}"),
     })?;
-    let samples = read("samples.csv")?;
+    let samples_path = dir.join("samples.csv");
+    let file = std::fs::File::open(&samples_path).map_err(|e| Error::Input {
+        path: samples_path.clone(),
+        message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
+    })?;
+    let samples = data::Table::read(
+        std::io::BufReader::new(file),
+        &samples_path.display().to_string(),
+        Some(&data::SAMPLE_KEYS),
+    )?;
     let hourly = read("hourly-median.csv")?;
-    render(&summary, &samples, &hourly)
+    render(&summary, samples, &hourly)
 }
 
 /// Same, from in-memory results (used by `run` before the directory exists).
-pub fn render(summary: &Summary, samples_csv: &[u8], hourly_csv: &[u8]) -> Result<Files, Error> {
+pub fn render(summary: &Summary, samples: data::Table, hourly_csv: &[u8]) -> Result<Files, Error> {
     if !style::init_font() {
         return Err(draw_error("font", "the embedded chart font could not be loaded".into()));
     }
-    let d = Data::new(summary, samples_csv, hourly_csv)?;
+    let d = Data::new(summary, samples, hourly_csv)?;
     let kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.applies(&d)).collect();
     let drawn: Vec<Result<Files, Error>> = kinds.par_iter().map(|k| render_kind(*k, &d)).collect();
     let mut files = Files::new();
