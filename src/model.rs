@@ -90,6 +90,8 @@ pub struct Site {
     pub clear_sky_index_daily_persistence: f64,
     pub clear_sky_index_hourly_persistence: f64,
     pub linke_turbidity_monthly: [f64; 12],
+    /// Clear-sky model of the weather generator's irradiance.
+    pub clear_sky_model: ClearSkyModel,
     pub dust_days_per_year: f64,
     pub dust_months: Vec<u32>,
     pub dust_irradiance_factor_pu: f64,
@@ -100,6 +102,27 @@ pub struct Site {
     pub albedo_pu: f64,
     /// Measured or typical-year weather used instead of the generator.
     pub data: Option<SiteData>,
+}
+
+/// Clear-sky GHI model of a site's weather generator.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum ClearSkyModel {
+    /// Ineichen & Perez (2002) with the site's elevation and monthly Linke
+    /// turbidity (the default).
+    Ineichen,
+    /// Haurwitz (1945): zenith angle only (no turbidity, no elevation).
+    Haurwitz,
+}
+
+impl ClearSkyModel {
+    pub const NAMES: [&'static str; 2] = ["ineichen", "haurwitz"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ineichen" => Some(Self::Ineichen),
+            "haurwitz" => Some(Self::Haurwitz),
+            _ => None,
+        }
+    }
 }
 
 /// How a site uses measured or typical-year data (see `data::bootstrap`).

@@ -203,6 +203,8 @@ pub struct RawSite {
     #[serde(default)]
     pub linke_turbidity_monthly: Option<Vec<f64>>,
     #[serde(default)]
+    pub clear_sky_model: Option<String>,
+    #[serde(default)]
     pub dust_days_per_year: Option<f64>,
     #[serde(default)]
     pub dust_months: Option<Vec<u32>>,

@@ -218,6 +218,12 @@ pub const SECTIONS: &[Section] = &[
                 "solar::clearsky default",
                 "Linke turbidity for the Ineichen–Perez clear sky.",
             ),
+            (
+                "clear_sky_model",
+                "string",
+                "ineichen",
+                "Clear-sky GHI of the generator: ineichen (Ineichen & Perez 2002, with elevation and linke_turbidity_monthly) or haurwitz (Haurwitz 1945, zenith only; ignores the turbidity). clear_sky_index_monthly is relative to this model (fit-weather fits against Ineichen).",
+            ),
             ("dust_days_per_year", "number", "10", "Expected dust-event days per year (DOMAIN.md: 5–15)."),
             ("dust_months", "array of integers", "[3, 4, 5]", "Months with dust events."),
             ("dust_irradiance_factor_pu", "number", "0.65", "GHI multiplier on a dust day (assumption)."),

@@ -1250,6 +1250,17 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             v.clone()
         }
     };
+    let clear_sky_model = match s.clear_sky_model.as_deref() {
+        None => ClearSkyModel::Ineichen,
+        Some(m) => ClearSkyModel::parse(m).unwrap_or_else(|| {
+            cx.bad(
+                key(&b, "clear_sky_model"),
+                format!("unknown clear-sky model `{m}`{}", suggest(m, &ClearSkyModel::NAMES)),
+                ClearSkyModel::NAMES.join(", "),
+            );
+            ClearSkyModel::Ineichen
+        }),
+    };
     Site {
         name: s.name.clone(),
         latitude_deg: cx.num(&b, "latitude_deg", Some(s.latitude_deg), 0.0, -90.0, 90.0, "degrees north"),
@@ -1341,6 +1352,7 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             10.0,
             "Linke turbidity",
         ),
+        clear_sky_model,
         dust_days_per_year: cx.num(&b, "dust_days_per_year", s.dust_days_per_year, 10.0, 0.0, 200.0, "days per year"),
         dust_months,
         dust_irradiance_factor_pu: cx.num(
