@@ -173,6 +173,16 @@ pub enum Mounting {
     SingleAxis,
 }
 
+/// Cell-temperature model of a PV fleet (see `solar::temperature`). Both
+/// take the wind speed at 10 m.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub enum CellTemperature {
+    /// Sandia (King et al. 2004, Eq. 11–12): T_c = E·e^(a + b·WS) + T_a + E/1000·ΔT.
+    Sapm { a: f64, b_s_per_m: f64, delta_t_c: f64 },
+    /// PVsyst: T_c = T_a + α·E·(1 − η)/(U_c + U_v·WS).
+    Pvsyst { uc_w_m2k: f64, uv_w_s_m3k: f64, module_efficiency_pu: f64, absorptance_pu: f64 },
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SolarFleet {
     pub name: String,
@@ -188,6 +198,8 @@ pub struct SolarFleet {
     pub tracker_max_angle_deg: f64,
     pub ground_coverage_ratio_pu: f64,
     pub temperature_coefficient_per_c: f64,
+    /// Cell-temperature model and its coefficients.
+    pub cell_temperature: CellTemperature,
     pub noct_c: f64,
     pub losses_pu: f64,
     pub inverter_efficiency_pu: f64,

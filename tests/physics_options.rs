@@ -92,3 +92,118 @@ fn bad_clear_sky_model_exits_2() {
     let text = scenario(24, "clear_sky_model = \"bird\"", "");
     rejected(&text, &["site[0].clear_sky_model", "bird", "ineichen, haurwitz"]);
 }
+
+// ------------------------------------------------------- PV conversion
+
+/// A 1000 MWdc fleet with every loss, soiling and ageing set to zero and an
+/// AC rating twice the DC rating, so that its AC output in MW equals the
+/// plane-of-array irradiance in W/m² times (1 + γ(T_c − 25)) times the
+/// inverter efficiency: the chain can be read back hour by hour.
+fn pv_fleet(extra: &str) -> String {
+    format!(
+        "[[solar_fleet]]\nname = \"pv\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mwdc = 1000\ndc_ac_ratio = 0.5\n\
+         losses_pu = 0\nsoiling_rate_pu_per_day = 0\ndust_soiling_pu = 0\ndegradation_first_year_pu = 0\n\
+         degradation_per_year_pu = 0\nforced_outage_rate_pu = 0\n{extra}\n"
+    )
+}
+
+/// Hourly AC output of the fleet of `text` under a constant GHI, air
+/// temperature and wind speed (hand-made weather, 24 h).
+fn pv_output(text: &str, ghi: f64, temp_c: f64, wind_m_s: f64) -> Vec<f64> {
+    use renewplan::conversion::Converter;
+    use renewplan::weather::Weather;
+    let m = model(text);
+    let wm = WeatherModel::new(&m);
+    let conv = Converter::new(&m, &wm);
+    let h = m.hours();
+    let w = Weather {
+        wind_m_s: vec![vec![wind_m_s; h]],
+        ghi_w_m2: vec![vec![ghi; h]],
+        temp_c: vec![vec![temp_c; h]],
+        dust_day: vec![vec![false; h.div_ceil(24)]],
+    };
+    let mut out = Vec::new();
+    conv.solar_available(&m, &wm, 0, &w, &vec![1.0; h], &mut out);
+    out
+}
+
+/// Plane-of-array irradiance (γ = 0, ideal inverter) and the cell
+/// temperature read back from a second run with γ = −0.004/°C.
+fn poa_and_cell_temperature(fleet_extra: &str, ghi: f64, ta: f64, ws: f64) -> Vec<(f64, f64)> {
+    let ideal = "temperature_coefficient_per_c = 0\ninverter_efficiency_pu = 1\n";
+    let poa = pv_output(&scenario(24, "", &pv_fleet(&format!("{ideal}{fleet_extra}"))), ghi, ta, ws);
+    let gamma = "temperature_coefficient_per_c = -0.004\ninverter_efficiency_pu = 1\n";
+    let hot = pv_output(&scenario(24, "", &pv_fleet(&format!("{gamma}{fleet_extra}"))), ghi, ta, ws);
+    poa.iter().zip(&hot).filter(|(p, _)| **p > 50.0).map(|(p, q)| (*p, 25.0 + (q / p - 1.0) / -0.004)).collect()
+}
+
+#[test]
+fn sapm_cell_temperature_default_and_mountings() {
+    // King et al. 2004 (SAND2004-3535) Eq. 11–12: T_c = E·e^(a+b·WS) + T_a
+    // + E/1000·ΔT, Table 1 coefficients; WS is the 10 m wind (here the
+    // site's, measured at 10 m).
+    let sapm_at = |e: f64, ta: f64, ws: f64, a: f64, b: f64, dt: f64| e * (a + b * ws).exp() + ta + e / 1000.0 * dt;
+    // Hand value at 1000 W/m², 25 °C, 1 m/s, close roof mount:
+    // 1000·e^(−2.98−0.0471) + 25 + 1 = 74.455957 °C.
+    assert!(close(sapm_at(1000.0, 25.0, 1.0, -2.98, -0.0471, 1.0), 74.455957, 1e-8));
+    let sapm = |e: f64, a: f64, b: f64, dt: f64| sapm_at(e, 20.0, 3.0, a, b, dt);
+    let hours = poa_and_cell_temperature("", 600.0, 20.0, 3.0);
+    assert!(hours.len() > 5, "{hours:?}");
+    for &(e, tc) in &hours {
+        assert!(close(tc, sapm(e, -3.47, -0.0594, 3.0), 1e-6), "default open rack glass/glass: {e} W/m² {tc} °C");
+    }
+    for (extra, a, b, dt) in [
+        ("sapm_mounting = \"close-mount-glass-glass\"", -2.98, -0.0471, 1.0),
+        ("sapm_mounting = \"insulated-back-glass-polymer\"", -2.81, -0.0455, 0.0),
+        ("sapm_mounting = \"open-rack-glass-polymer\"\nsapm_delta_t_c = 5", -3.56, -0.075, 5.0),
+        (
+            "cell_temperature_model = \"sapm\"\nsapm_a = -3.0\nsapm_b_s_per_m = -0.1\nsapm_delta_t_c = 2",
+            -3.0,
+            -0.1,
+            2.0,
+        ),
+    ] {
+        for &(e, tc) in &poa_and_cell_temperature(extra, 600.0, 20.0, 3.0) {
+            assert!(close(tc, sapm(e, a, b, dt), 1e-6), "{extra}: {e} W/m² {tc} °C");
+        }
+    }
+}
+
+#[test]
+fn pvsyst_cell_temperature_with_defaults_and_parameters() {
+    // PVsyst: T_c = T_a + α·E·(1 − η)/(U_c + U_v·WS); free-standing
+    // defaults U_c = 29, U_v = 0, α = 0.9, η = 0.1. Hand value: 1000 W/m²,
+    // 25 °C → 25 + 0.9·1000·0.9/29 = 52.9310 °C (pvlib `pvsyst_cell` gives
+    // 52.931034483 for the same inputs).
+    let pvsyst = |e: f64, ta: f64, ws: f64, uc: f64, uv: f64, eta: f64, alpha: f64| {
+        ta + alpha * e * (1.0 - eta) / (uc + uv * ws)
+    };
+    assert!(close(pvsyst(1000.0, 25.0, 1.0, 29.0, 0.0, 0.1, 0.9), 52.931034483, 1e-9));
+    let hours = poa_and_cell_temperature("cell_temperature_model = \"pvsyst\"", 600.0, 20.0, 3.0);
+    assert!(hours.len() > 5);
+    for &(e, tc) in &hours {
+        assert!(close(tc, pvsyst(e, 20.0, 3.0, 29.0, 0.0, 0.1, 0.9), 1e-6), "{e} W/m² {tc} °C");
+    }
+    let extra = "cell_temperature_model = \"pvsyst\"\npvsyst_uc_w_m2k = 25\npvsyst_uv_w_s_m3k = 1.2\n\
+                 module_efficiency_pu = 0.2\nabsorptance_pu = 0.85";
+    for &(e, tc) in &poa_and_cell_temperature(extra, 600.0, 20.0, 3.0) {
+        assert!(close(tc, pvsyst(e, 20.0, 3.0, 25.0, 1.2, 0.2, 0.85), 1e-6), "{e} W/m² {tc} °C");
+    }
+}
+
+#[test]
+fn bad_cell_temperature_options_exit_2() {
+    let bad = |extra: &str| scenario(24, "", &pv_fleet(extra));
+    rejected(&bad("cell_temperature_model = \"faiman\""), &["solar_fleet[0].cell_temperature_model", "sapm, pvsyst"]);
+    rejected(
+        &bad("sapm_mounting = \"roof\""),
+        &["solar_fleet[0].sapm_mounting", "open-rack-glass-glass, close-mount-glass-glass"],
+    );
+    rejected(&bad("pvsyst_uc_w_m2k = 25"), &["solar_fleet[0].pvsyst_uc_w_m2k", "no effect", "pvsyst"]);
+    rejected(&bad("cell_temperature_model = \"pvsyst\"\nsapm_a = -3"), &["solar_fleet[0].sapm_a", "no effect", "sapm"]);
+    rejected(
+        &bad("cell_temperature_model = \"pvsyst\"\nmodule_efficiency_pu = 20"),
+        &["solar_fleet[0].module_efficiency_pu", "0 to 0.5"],
+    );
+    rejected(&bad("sapm_b_s_per_m = 0.1"), &["solar_fleet[0].sapm_b_s_per_m", "-1 to 0"]);
+}

@@ -314,6 +314,24 @@ pub struct RawSolarFleet {
     pub mttr_h: Option<f64>,
     #[serde(default)]
     pub sky_model: Option<String>,
+    #[serde(default)]
+    pub cell_temperature_model: Option<String>,
+    #[serde(default)]
+    pub sapm_mounting: Option<String>,
+    #[serde(default)]
+    pub sapm_a: Option<f64>,
+    #[serde(default)]
+    pub sapm_b_s_per_m: Option<f64>,
+    #[serde(default)]
+    pub sapm_delta_t_c: Option<f64>,
+    #[serde(default)]
+    pub pvsyst_uc_w_m2k: Option<f64>,
+    #[serde(default)]
+    pub pvsyst_uv_w_s_m3k: Option<f64>,
+    #[serde(default)]
+    pub module_efficiency_pu: Option<f64>,
+    #[serde(default)]
+    pub absorptance_pu: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -607,6 +607,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 true
             }
         };
+        let cell_temperature = resolve_cell_temperature(&mut cx, &b, s);
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
             zone,
@@ -660,6 +661,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 0.0,
                 "fraction per °C",
             ),
+            cell_temperature,
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
             inverter_efficiency_pu: cx.num(
@@ -1217,6 +1219,88 @@ fn resolve_economics(
         annual_fixed_electrolysers_cny: annual[3],
         annual_fixed_lines_cny: annual[4],
         annuity_factor,
+    }
+}
+
+/// Cell-temperature model of a PV fleet: SAPM (default, open rack
+/// glass/glass as before the option existed) or PVsyst; a coefficient of
+/// the other model is an error rather than silently ignored.
+fn resolve_cell_temperature(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> CellTemperature {
+    use crate::solar::temperature::SapmParams;
+    let sapm_keys = [
+        ("sapm_mounting", s.sapm_mounting.is_some()),
+        ("sapm_a", s.sapm_a.is_some()),
+        ("sapm_b_s_per_m", s.sapm_b_s_per_m.is_some()),
+        ("sapm_delta_t_c", s.sapm_delta_t_c.is_some()),
+    ];
+    let pvsyst_keys = [
+        ("pvsyst_uc_w_m2k", s.pvsyst_uc_w_m2k.is_some()),
+        ("pvsyst_uv_w_s_m3k", s.pvsyst_uv_w_s_m3k.is_some()),
+        ("module_efficiency_pu", s.module_efficiency_pu.is_some()),
+        ("absorptance_pu", s.absorptance_pu.is_some()),
+    ];
+    let model = s.cell_temperature_model.as_deref().unwrap_or("sapm");
+    let other: &[(&str, bool)] = match model {
+        "sapm" => &pvsyst_keys,
+        "pvsyst" => &sapm_keys,
+        _ => {
+            cx.bad(
+                key(b, "cell_temperature_model"),
+                format!("unknown cell-temperature model `{model}`{}", suggest(model, &["sapm", "pvsyst"])),
+                "sapm, pvsyst",
+            );
+            &[]
+        }
+    };
+    for &(k, given) in other {
+        if given {
+            cx.bad(
+                key(b, k),
+                format!("has no effect with cell_temperature_model = \"{model}\""),
+                format!(
+                    "remove it, or set cell_temperature_model = \"{}\" (the model it belongs to)",
+                    if model == "sapm" { "pvsyst" } else { "sapm" }
+                ),
+            );
+        }
+    }
+    if model == "pvsyst" {
+        // PVsyst free-standing defaults U_c = 29 W/m²K, U_v = 0 (PVsyst
+        // manual, "Array thermal losses"; pvlib `pvsyst_cell`).
+        return CellTemperature::Pvsyst {
+            uc_w_m2k: cx.num(b, "pvsyst_uc_w_m2k", s.pvsyst_uc_w_m2k, 29.0, 1.0, 100.0, "W/m²K"),
+            uv_w_s_m3k: cx.num(b, "pvsyst_uv_w_s_m3k", s.pvsyst_uv_w_s_m3k, 0.0, 0.0, 20.0, "W·s/m³K"),
+            module_efficiency_pu: cx.num(
+                b,
+                "module_efficiency_pu",
+                s.module_efficiency_pu,
+                0.1,
+                0.0,
+                0.5,
+                "fraction of absorbed irradiance converted to electricity",
+            ),
+            absorptance_pu: cx.num(b, "absorptance_pu", s.absorptance_pu, 0.9, 0.1, 1.0, "fraction"),
+        };
+    }
+    let names: Vec<&str> = SapmParams::MOUNTINGS.iter().map(|m| m.0).collect();
+    let preset = match s.sapm_mounting.as_deref() {
+        None => SapmParams::OPEN_RACK_GLASS_GLASS,
+        Some(m) => match SapmParams::MOUNTINGS.iter().find(|x| x.0 == m) {
+            Some(x) => x.1,
+            None => {
+                cx.bad(
+                    key(b, "sapm_mounting"),
+                    format!("unknown SAPM mounting `{m}`{}", suggest(m, &names)),
+                    names.join(", "),
+                );
+                SapmParams::OPEN_RACK_GLASS_GLASS
+            }
+        },
+    };
+    CellTemperature::Sapm {
+        a: cx.num(b, "sapm_a", s.sapm_a, preset.a, -10.0, 0.0, "SAPM a, natural log of °C·m²/W"),
+        b_s_per_m: cx.num(b, "sapm_b_s_per_m", s.sapm_b_s_per_m, preset.b, -1.0, 0.0, "SAPM b, s/m"),
+        delta_t_c: cx.num(b, "sapm_delta_t_c", s.sapm_delta_t_c, preset.delta_t, 0.0, 30.0, "°C at 1000 W/m²"),
     }
 }
 
