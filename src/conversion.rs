@@ -13,7 +13,9 @@
 //! cell temperature (SAPM, open rack glass/glass by default, or PVsyst; both
 //! with the wind speed at 10 m) → DC power with the temperature coefficient →
 //! soiling (daily build-up, reset by cleaning, jump at each dust event) and other
-//! DC losses, ageing → inverter efficiency, AC clipping at MWac → share of
+//! DC losses, ageing → inverter efficiency (constant by default, or the
+//! PVWatts v5 part-load curve, or a tabulated curve; all inverters of a
+//! fleet equally loaded), AC clipping at MWac → share of
 //! inverter blocks up. Geometry that does not depend on the sample (angles
 //! of incidence, view factors) is computed once per fleet-hour.
 //!
@@ -21,7 +23,7 @@
 //! losses, bifacial gain, the sub-hourly variability that clips within an
 //! hour, and the diffuse incidence-angle loss.
 
-use crate::model::{CellTemperature, Model, Mounting, SolarFleet, WindFleet};
+use crate::model::{CellTemperature, Inverter, Model, Mounting, SolarFleet, WindFleet};
 use crate::solar;
 use crate::weather::{Weather, WeatherModel};
 use crate::wind::{self, PowerCurveTable};
@@ -164,7 +166,11 @@ impl Converter {
                 }
             };
             let dc = dc_scale * poa * (1.0 + f.temperature_coefficient_per_c * (t_cell - 25.0)) * (1.0 - soiling);
-            let ac = (dc.max(0.0) * f.inverter_efficiency_pu).min(f.capacity_mwac);
+            let ac = match &f.inverter {
+                Inverter::Constant => (dc.max(0.0) * f.inverter_efficiency_pu).min(f.capacity_mwac),
+                Inverter::PvWatts => solar::inverter::pvwatts_ac(dc, f.capacity_mwac, f.inverter_efficiency_pu),
+                Inverter::Curve(c) => solar::inverter::curve_ac(dc, f.capacity_mwac, |x| c.at(x)),
+            };
             out.push(ac * units_up[t]);
         }
     }

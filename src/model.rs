@@ -183,6 +183,46 @@ pub enum CellTemperature {
     Pvsyst { uc_w_m2k: f64, uv_w_s_m3k: f64, module_efficiency_pu: f64, absorptance_pu: f64 },
 }
 
+/// A piecewise-linear function y(x) through points with strictly increasing
+/// x, held constant outside them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Curve {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+impl Curve {
+    /// Linear interpolation; the first/last y outside the points (NaN → the
+    /// first y).
+    pub fn at(&self, x: f64) -> f64 {
+        let n = self.x.len();
+        let i = self.x.partition_point(|&xi| xi < x);
+        if i == 0 {
+            return self.y[0];
+        }
+        if i == n {
+            return self.y[n - 1];
+        }
+        let (x0, x1, y0, y1) = (self.x[i - 1], self.x[i], self.y[i - 1], self.y[i]);
+        y0 + (x - x0) / (x1 - x0) * (y1 - y0)
+    }
+}
+
+/// Inverter model of a PV fleet (all of a fleet's inverters share its DC
+/// power equally; see `solar::inverter`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum Inverter {
+    /// AC = min(η·DC, rating) with η = `inverter_efficiency_pu`.
+    Constant,
+    /// PVWatts v5 part-load curve (Dobos 2014) with η_nom =
+    /// `inverter_efficiency_pu`.
+    PvWatts,
+    /// Tabulated efficiency against the DC input per unit of the AC rating
+    /// (the user's load points, AC output / rating, divided by their
+    /// efficiency).
+    Curve(Curve),
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SolarFleet {
     pub name: String,
@@ -202,7 +242,10 @@ pub struct SolarFleet {
     pub cell_temperature: CellTemperature,
     pub noct_c: f64,
     pub losses_pu: f64,
+    /// Constant efficiency, the PVWatts nominal efficiency, or (curve) the
+    /// efficiency at the curve's highest load, for reports.
     pub inverter_efficiency_pu: f64,
+    pub inverter: Inverter,
     pub soiling_rate_pu_per_day: f64,
     pub cleaning_interval_days: u32,
     pub dust_soiling_pu: f64,
@@ -438,5 +481,23 @@ impl Generator {
     #[inline]
     pub fn capacity_at(&self, t: usize) -> f64 {
         self.capacity_series_mw.as_ref().map_or(self.capacity_mw, |s| s[t])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curve_interpolates_and_holds_its_ends() {
+        let c = Curve { x: vec![0.2, 0.5, 1.0], y: vec![10.0, 4.0, 6.0] };
+        assert_eq!(c.at(0.0), 10.0);
+        assert_eq!(c.at(0.2), 10.0);
+        assert!((c.at(0.35) - 7.0).abs() < 1e-12);
+        assert_eq!(c.at(0.5), 4.0);
+        assert!((c.at(0.75) - 5.0).abs() < 1e-12);
+        assert_eq!(c.at(1.0), 6.0);
+        assert_eq!(c.at(3.0), 6.0);
+        assert_eq!(c.at(f64::NAN), 10.0);
     }
 }

@@ -95,21 +95,26 @@ fn bad_clear_sky_model_exits_2() {
 
 // ------------------------------------------------------- PV conversion
 
-/// A 1000 MWdc fleet with every loss, soiling and ageing set to zero and an
-/// AC rating twice the DC rating, so that its AC output in MW equals the
-/// plane-of-array irradiance in W/m² times (1 + γ(T_c − 25)) times the
-/// inverter efficiency: the chain can be read back hour by hour.
+/// A 1000 MWdc fleet with every loss, soiling and ageing set to zero, so
+/// that its DC power in MW equals the plane-of-array irradiance in W/m²
+/// times (1 + γ(T_c − 25)): with dc_ac_ratio = 0.5 (no clipping) the chain
+/// can be read back hour by hour.
 fn pv_fleet(extra: &str) -> String {
     format!(
-        "[[solar_fleet]]\nname = \"pv\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mwdc = 1000\ndc_ac_ratio = 0.5\n\
+        "[[solar_fleet]]\nname = \"pv\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mwdc = 1000\n\
          losses_pu = 0\nsoiling_rate_pu_per_day = 0\ndust_soiling_pu = 0\ndegradation_first_year_pu = 0\n\
          degradation_per_year_pu = 0\nforced_outage_rate_pu = 0\n{extra}\n"
     )
 }
 
 /// Hourly AC output of the fleet of `text` under a constant GHI, air
-/// temperature and wind speed (hand-made weather, 24 h).
+/// temperature and wind speed (hand-made weather, 24 h; at night the GHI
+/// is all diffuse).
 fn pv_output(text: &str, ghi: f64, temp_c: f64, wind_m_s: f64) -> Vec<f64> {
+    pv_output_with(text, &[ghi; 24], temp_c, wind_m_s)
+}
+
+fn pv_output_with(text: &str, ghi: &[f64], temp_c: f64, wind_m_s: f64) -> Vec<f64> {
     use renewplan::conversion::Converter;
     use renewplan::weather::Weather;
     let m = model(text);
@@ -118,7 +123,7 @@ fn pv_output(text: &str, ghi: f64, temp_c: f64, wind_m_s: f64) -> Vec<f64> {
     let h = m.hours();
     let w = Weather {
         wind_m_s: vec![vec![wind_m_s; h]],
-        ghi_w_m2: vec![vec![ghi; h]],
+        ghi_w_m2: vec![ghi.to_vec()],
         temp_c: vec![vec![temp_c; h]],
         dust_day: vec![vec![false; h.div_ceil(24)]],
     };
@@ -130,9 +135,9 @@ fn pv_output(text: &str, ghi: f64, temp_c: f64, wind_m_s: f64) -> Vec<f64> {
 /// Plane-of-array irradiance (γ = 0, ideal inverter) and the cell
 /// temperature read back from a second run with γ = −0.004/°C.
 fn poa_and_cell_temperature(fleet_extra: &str, ghi: f64, ta: f64, ws: f64) -> Vec<(f64, f64)> {
-    let ideal = "temperature_coefficient_per_c = 0\ninverter_efficiency_pu = 1\n";
+    let ideal = "dc_ac_ratio = 0.5\ntemperature_coefficient_per_c = 0\ninverter_efficiency_pu = 1\n";
     let poa = pv_output(&scenario(24, "", &pv_fleet(&format!("{ideal}{fleet_extra}"))), ghi, ta, ws);
-    let gamma = "temperature_coefficient_per_c = -0.004\ninverter_efficiency_pu = 1\n";
+    let gamma = "dc_ac_ratio = 0.5\ntemperature_coefficient_per_c = -0.004\ninverter_efficiency_pu = 1\n";
     let hot = pv_output(&scenario(24, "", &pv_fleet(&format!("{gamma}{fleet_extra}"))), ghi, ta, ws);
     poa.iter().zip(&hot).filter(|(p, _)| **p > 50.0).map(|(p, q)| (*p, 25.0 + (q / p - 1.0) / -0.004)).collect()
 }
@@ -206,4 +211,128 @@ fn bad_cell_temperature_options_exit_2() {
         &["solar_fleet[0].module_efficiency_pu", "0 to 0.5"],
     );
     rejected(&bad("sapm_b_s_per_m = 0.1"), &["solar_fleet[0].sapm_b_s_per_m", "-1 to 0"]);
+}
+
+/// DC power of the fleet every hour (ideal inverter, no clipping, γ = 0)
+/// and the AC output of the same fleet with `inverter` and an 800 MWac
+/// rating (dc_ac_ratio 1.25).
+fn dc_and_ac(inverter: &str) -> Vec<(f64, f64)> {
+    // GHI from 0 to 1150 W/m² in 50 W/m² steps: part load and clipping.
+    let ghi: Vec<f64> = (0..24).map(|t| 50.0 * t as f64).collect();
+    let ideal = "dc_ac_ratio = 0.5\ntemperature_coefficient_per_c = 0\ninverter_efficiency_pu = 1";
+    let dc = pv_output_with(&scenario(24, "", &pv_fleet(ideal)), &ghi, 20.0, 3.0);
+    let real = format!("dc_ac_ratio = 1.25\ntemperature_coefficient_per_c = 0\n{inverter}");
+    let ac = pv_output_with(&scenario(24, "", &pv_fleet(&real)), &ghi, 20.0, 3.0);
+    dc.into_iter().zip(ac).collect()
+}
+
+#[test]
+fn inverter_constant_is_the_default() {
+    for (dc, ac) in dc_and_ac("") {
+        assert_eq!(ac, (dc * 0.985).min(800.0));
+    }
+    for (dc, ac) in dc_and_ac("inverter_model = \"constant\"\ninverter_efficiency_pu = 0.97") {
+        assert_eq!(ac, (dc * 0.97).min(800.0));
+    }
+}
+
+#[test]
+fn inverter_pvwatts_part_load_curve() {
+    // Dobos 2014 (PVWatts v5 manual, NREL/TP-6A20-62641): η = η_nom/0.9637
+    // ·(−0.0162ζ − 0.0059/ζ + 0.9858), ζ = P_dc/P_dc0, P_dc0 = P_ac0/η_nom,
+    // P_ac = min(η·P_dc, P_ac0). Hand values for η_nom = 0.96: ζ = 1 → 0.96,
+    // ζ = 0.5 → 0.962192, ζ = 0.1 → 0.921628.
+    let eta = |z: f64, nom: f64| nom / 0.9637 * (-0.0162 * z - 0.0059 / z + 0.9858);
+    assert!(close(eta(1.0, 0.96), 0.96, 1e-12));
+    assert!(close(eta(0.5, 0.96), 0.962192, 1e-6));
+    assert!(close(eta(0.1, 0.96), 0.921628, 1e-6));
+    let pairs = dc_and_ac("inverter_model = \"pvwatts\"\ninverter_efficiency_pu = 0.96");
+    let (mut part, mut clipped) = (0, 0);
+    for (dc, ac) in pairs {
+        let want = if dc > 0.0 { (eta(dc / (800.0 / 0.96), 0.96) * dc).clamp(0.0, 800.0) } else { 0.0 };
+        assert!(close(ac, want, 1e-12), "{dc} MWdc: {ac} vs {want}");
+        if dc > 0.0 && want < 800.0 {
+            part += 1;
+        }
+        if want == 800.0 {
+            clipped += 1;
+        }
+    }
+    assert!(part >= 4 && clipped >= 1, "part-load hours {part}, clipped hours {clipped}");
+}
+
+#[test]
+fn inverter_tabulated_curve() {
+    // Points at 10/20/50/100 % of the 800 MWac rating with efficiencies
+    // 0.90/0.95/0.97/0.96: in DC input per unit of the rating the points lie
+    // at 0.1/0.90, 0.2/0.95, 0.5/0.97 and 1/0.96. Hand value: 400 MWdc (x =
+    // 0.5) → η = 0.95 + (0.5 − 0.210526)/(0.515464 − 0.210526)·0.02 =
+    // 0.968986, AC 387.594 MW.
+    let x = [0.1 / 0.90, 0.2 / 0.95, 0.5 / 0.97, 1.0 / 0.96];
+    let y = [0.90, 0.95, 0.97, 0.96];
+    let interp = |v: f64| {
+        if v <= x[0] {
+            return y[0];
+        }
+        for i in 1..4 {
+            if v <= x[i] {
+                return y[i - 1] + (v - x[i - 1]) / (x[i] - x[i - 1]) * (y[i] - y[i - 1]);
+            }
+        }
+        y[3]
+    };
+    assert!(close(interp(0.5) * 400.0, 387.594, 1e-5), "{}", interp(0.5) * 400.0);
+    let spec = "inverter_model = \"curve\"\ninverter_curve_load_pu = [0.1, 0.2, 0.5, 1.0]\n\
+                inverter_curve_efficiency_pu = [0.90, 0.95, 0.97, 0.96]";
+    let mut n = 0;
+    for (dc, ac) in dc_and_ac(spec) {
+        let want = if dc > 0.0 { (interp(dc / 800.0) * dc).min(800.0) } else { 0.0 };
+        assert!(close(ac, want, 1e-12), "{dc} MWdc: {ac} vs {want}");
+        n += usize::from(dc > 0.0);
+    }
+    assert!(n >= 5);
+}
+
+#[test]
+fn bad_inverter_options_exit_2() {
+    let bad = |extra: &str| scenario(24, "", &pv_fleet(extra));
+    rejected(&bad("inverter_model = \"sandia\""), &["solar_fleet[0].inverter_model", "constant, pvwatts, curve"]);
+    rejected(
+        &bad("inverter_curve_load_pu = [0.5, 1.0]\ninverter_curve_efficiency_pu = [0.97, 0.98]"),
+        &["solar_fleet[0].inverter_curve_load_pu", "no effect", "inverter_model = \"curve\""],
+    );
+    rejected(
+        &bad("inverter_model = \"curve\"\ninverter_curve_load_pu = [0.5, 1.0]"),
+        &["solar_fleet[0].inverter_curve_load_pu", "inverter_curve_efficiency_pu"],
+    );
+    rejected(
+        &bad(
+            "inverter_model = \"curve\"\ninverter_curve_load_pu = [0.5, 0.3]\ninverter_curve_efficiency_pu = [0.97, 0.98]",
+        ),
+        &["solar_fleet[0].inverter_curve_load_pu[1]", "strictly increasing"],
+    );
+    rejected(
+        &bad(
+            "inverter_model = \"curve\"\ninverter_curve_load_pu = [0.5, 1.2]\ninverter_curve_efficiency_pu = [0.97, 0.98]",
+        ),
+        &["solar_fleet[0].inverter_curve_load_pu[1]", "1.2", "to 1 (AC output"],
+    );
+    rejected(
+        &bad(
+            "inverter_model = \"curve\"\ninverter_curve_load_pu = [0.5, 1.0]\ninverter_curve_efficiency_pu = [0.97, 0]",
+        ),
+        &["solar_fleet[0].inverter_curve_efficiency_pu[1]", "0.01 to 1"],
+    );
+    rejected(
+        &bad(
+            "inverter_model = \"curve\"\ninverter_curve_load_pu = [0.1, 0.11]\ninverter_curve_efficiency_pu = [0.5, 0.98]",
+        ),
+        &["solar_fleet[0].inverter_curve_efficiency_pu", "more AC output for less DC input"],
+    );
+    rejected(
+        &bad(
+            "inverter_model = \"curve\"\ninverter_efficiency_pu = 0.97\ninverter_curve_load_pu = [0.5, 1.0]\ninverter_curve_efficiency_pu = [0.97, 0.98]",
+        ),
+        &["solar_fleet[0].inverter_efficiency_pu", "no effect"],
+    );
 }

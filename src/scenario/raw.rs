@@ -332,6 +332,12 @@ pub struct RawSolarFleet {
     pub module_efficiency_pu: Option<f64>,
     #[serde(default)]
     pub absorptance_pu: Option<f64>,
+    #[serde(default)]
+    pub inverter_model: Option<String>,
+    #[serde(default)]
+    pub inverter_curve_load_pu: Option<Vec<f64>>,
+    #[serde(default)]
+    pub inverter_curve_efficiency_pu: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

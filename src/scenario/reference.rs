@@ -367,7 +367,30 @@ pub const SECTIONS: &[Section] = &[
             ("absorptance_pu", "number", "0.9", "PVsyst: absorption coefficient α of the module."),
             ("noct_c", "number", "45", "Nominal operating cell temperature, °C (informational)."),
             ("losses_pu", "number", "0.09", "DC wiring, mismatch, transformer and other losses."),
-            ("inverter_efficiency_pu", "number", "0.985", "Inverter efficiency."),
+            (
+                "inverter_efficiency_pu",
+                "number",
+                "0.985",
+                "Inverter efficiency: constant, or the nominal efficiency η_nom of the PVWatts curve (not with a tabulated curve).",
+            ),
+            (
+                "inverter_model",
+                "string",
+                "constant",
+                "constant (AC = η·DC, clipped at the AC rating), pvwatts (part-load curve η = η_nom/0.9637·(−0.0162ζ − 0.0059/ζ + 0.9858), ζ = DC/(MWac/η_nom); Dobos 2014, NREL/TP-6A20-62641) or curve (inverter_curve_*). All inverters of the fleet share its DC power equally.",
+            ),
+            (
+                "inverter_curve_load_pu",
+                "array of numbers",
+                "—",
+                "inverter_model = \"curve\": AC output as a fraction of the AC rating at each point, strictly increasing in (0, 1] (e.g. the CEC test points [0.1, 0.2, 0.3, 0.5, 0.75, 1.0]).",
+            ),
+            (
+                "inverter_curve_efficiency_pu",
+                "array of numbers",
+                "—",
+                "Efficiency at each point (0.01–1). Interpolated linearly in DC input (load/efficiency at the points), held constant outside them; AC clipped at the rating.",
+            ),
             ("soiling_rate_pu_per_day", "number", "0.0015", "Soiling build-up per day between cleanings."),
             ("cleaning_interval_days", "integer", "45", "Days between cleanings (DOMAIN.md: 1–2 months)."),
             (

@@ -233,6 +233,50 @@ impl Ctx<'_> {
         }
     }
 
+    /// A tabulated curve given as two arrays: both present, of equal length
+    /// (2 to 100 points), x strictly increasing within its range, y within
+    /// its range. `keys` are the (key, value) of the x and y arrays;
+    /// ranges are (lo, hi, unit). `None` after reporting a problem.
+    fn curve(
+        &mut self,
+        base: &[Seg],
+        keys: [(&str, Option<Vec<f64>>); 2],
+        x_range: (f64, f64, &str),
+        y_range: (f64, f64, &str),
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let [(kx, x), (ky, y)] = keys;
+        let (Some(x), Some(y)) = (x, y) else {
+            self.bad(
+                key(base, kx),
+                format!("a curve needs both `{kx}` and `{ky}`"),
+                format!("`{kx}` and `{ky}`: arrays of equal length"),
+            );
+            return None;
+        };
+        if x.len() != y.len() || !(2..=100).contains(&x.len()) {
+            self.bad(
+                key(base, ky),
+                format!("{} values of `{kx}` and {} of `{ky}`", x.len(), y.len()),
+                "arrays of equal length, 2 to 100 points",
+            );
+            return None;
+        }
+        let before = self.problems.len();
+        for (k, v, (lo, hi, unit)) in [(kx, &x, x_range), (ky, &y, y_range)] {
+            for (i, val) in v.iter().enumerate() {
+                let mut p = key(base, k);
+                p.push(Seg::Index(i));
+                self.check(p, *val, lo, hi, unit);
+            }
+        }
+        if let Some(i) = x.windows(2).position(|w| w[1] <= w[0]) {
+            let mut p = key(base, kx);
+            p.push(Seg::Index(i + 1));
+            self.bad(p, format!("{} does not increase from {}", x[i + 1], x[i]), "strictly increasing values");
+        }
+        (self.problems.len() == before).then_some((x, y))
+    }
+
     /// A unit count for outage modelling: at most 100,000 units per group
     /// (the samplers keep tables of that size).
     /// `given`: the user set the unit size or count (an error past the cap);
@@ -608,6 +652,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
         };
         let cell_temperature = resolve_cell_temperature(&mut cx, &b, s);
+        let (inverter, inverter_efficiency_pu) = resolve_inverter(&mut cx, &b, s);
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
             zone,
@@ -664,15 +709,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             cell_temperature,
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
-            inverter_efficiency_pu: cx.num(
-                &b,
-                "inverter_efficiency_pu",
-                s.inverter_efficiency_pu,
-                0.985,
-                0.5,
-                1.0,
-                "fraction",
-            ),
+            inverter_efficiency_pu,
+            inverter,
             soiling_rate_pu_per_day: cx.num(
                 &b,
                 "soiling_rate_pu_per_day",
@@ -1301,6 +1339,74 @@ fn resolve_cell_temperature(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> CellT
         a: cx.num(b, "sapm_a", s.sapm_a, preset.a, -10.0, 0.0, "SAPM a, natural log of °C·m²/W"),
         b_s_per_m: cx.num(b, "sapm_b_s_per_m", s.sapm_b_s_per_m, preset.b, -1.0, 0.0, "SAPM b, s/m"),
         delta_t_c: cx.num(b, "sapm_delta_t_c", s.sapm_delta_t_c, preset.delta_t, 0.0, 30.0, "°C at 1000 W/m²"),
+    }
+}
+
+/// Inverter model of a PV fleet and the efficiency reported for it.
+fn resolve_inverter(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> (Inverter, f64) {
+    const NAMES: [&str; 3] = ["constant", "pvwatts", "curve"];
+    let model = s.inverter_model.as_deref().unwrap_or("constant");
+    let curve_keys = [
+        ("inverter_curve_load_pu", s.inverter_curve_load_pu.as_ref()),
+        ("inverter_curve_efficiency_pu", s.inverter_curve_efficiency_pu.as_ref()),
+    ];
+    let efficiency =
+        |cx: &mut Ctx| cx.num(b, "inverter_efficiency_pu", s.inverter_efficiency_pu, 0.985, 0.5, 1.0, "fraction");
+    match model {
+        "constant" | "pvwatts" => {
+            for (k, v) in curve_keys {
+                if v.is_some() {
+                    cx.bad(
+                        key(b, k),
+                        format!("has no effect with inverter_model = \"{model}\""),
+                        "remove it, or set inverter_model = \"curve\"",
+                    );
+                }
+            }
+            let inv = if model == "pvwatts" { Inverter::PvWatts } else { Inverter::Constant };
+            (inv, efficiency(cx))
+        }
+        "curve" => {
+            if s.inverter_efficiency_pu.is_some() {
+                cx.bad(
+                    key(b, "inverter_efficiency_pu"),
+                    "has no effect with inverter_model = \"curve\" (the curve gives the efficiency)",
+                    "remove it, or use inverter_model = \"constant\" or \"pvwatts\"",
+                );
+            }
+            let Some((load, eff)) = cx.curve(
+                b,
+                curve_keys.map(|(k, v)| (k, v.cloned())),
+                (1e-3, 1.0, "AC output as a fraction of the AC rating"),
+                (0.01, 1.0, "efficiency, fraction"),
+            ) else {
+                return (Inverter::Constant, 0.985);
+            };
+            // Nodes in DC input per unit of the AC rating: x = load/η.
+            let x: Vec<f64> = load.iter().zip(&eff).map(|(l, e)| l / e).collect();
+            if let Some(i) = x.windows(2).position(|w| w[1] <= w[0]) {
+                cx.bad(
+                    key(b, "inverter_curve_efficiency_pu"),
+                    format!(
+                        "more AC output for less DC input between points {i} and {}: load/efficiency {:.4} then {:.4}",
+                        i + 1,
+                        x[i],
+                        x[i + 1]
+                    ),
+                    "efficiencies with load/efficiency (the DC input) increasing from point to point",
+                );
+            }
+            let last = *eff.last().unwrap_or(&0.985);
+            (Inverter::Curve(Curve { x, y: eff }), last)
+        }
+        other => {
+            cx.bad(
+                key(b, "inverter_model"),
+                format!("unknown inverter model `{other}`{}", suggest(other, &NAMES)),
+                NAMES.join(", "),
+            );
+            (Inverter::Constant, 0.985)
+        }
     }
 }
 
