@@ -290,7 +290,12 @@ pub struct Electrolyser {
     pub zone: usize,
     pub capacity_mw: f64,
     pub min_load_pu: f64,
+    /// Specific consumption, kWh/kg: the constant, or with a curve its value
+    /// at full load (for reports).
     pub consumption_kwh_per_kg: f64,
+    /// Part-load specific consumption: x = load as a fraction of the online
+    /// capacity, y = kWh/kg; `None` for the constant.
+    pub consumption_curve: Option<Curve>,
     pub store_kg: f64,
     pub initial_store_pu: f64,
     pub offtake_kg_per_h: f64,
@@ -476,6 +481,52 @@ impl Model {
     }
 }
 
+/// Hydrogen output of an electrolyser plant.
+///
+/// Simplification: a part-load curve is a stack-level curve applied to the
+/// whole online plant, i.e. every online stack runs at the same load
+/// (P / online capacity); no stack rotation or sequential dispatch of stacks.
+impl Electrolyser {
+    /// Hydrogen per MWh of input at `load_pu` of the online capacity, kg/MWh.
+    #[inline]
+    pub fn kg_per_mwh(&self, load_pu: f64) -> f64 {
+        match &self.consumption_curve {
+            None => 1000.0 / self.consumption_kwh_per_kg,
+            Some(c) => 1000.0 / c.at(load_pu),
+        }
+    }
+
+    /// Largest input power (MW, at most `cap_mw` online) whose hour of
+    /// hydrogen, `P·kg_per_mwh(P/cap_mw)`, is at most `room_kg`. With a curve
+    /// the output is not linear in power but increasing (checked in
+    /// `resolve`): between two points the consumption is a + b·ℓ, so
+    /// ℓ/(a + b·ℓ) = r solves to ℓ = r·a/(1 − r·b), r = room/(1000·cap).
+    pub fn power_for_kg(&self, cap_mw: f64, room_kg: f64) -> f64 {
+        let Some(c) = &self.consumption_curve else {
+            return cap_mw.min(room_kg / self.kg_per_mwh(1.0));
+        };
+        if cap_mw.is_nan() || cap_mw <= 0.0 {
+            return 0.0;
+        }
+        let r = room_kg.max(0.0) / (1000.0 * cap_mw);
+        if r >= 1.0 / c.at(1.0) {
+            return cap_mw;
+        }
+        let (l, k) = (&c.x, &c.y);
+        let n = l.len();
+        let load = if r <= l[0] / k[0] {
+            r * k[0]
+        } else if let Some(i) = (0..n - 1).find(|&i| r <= l[i + 1] / k[i + 1]) {
+            let b = (k[i + 1] - k[i]) / (l[i + 1] - l[i]);
+            let a = k[i] - b * l[i];
+            r * a / (1.0 - r * b)
+        } else {
+            r * k[n - 1]
+        };
+        (load * cap_mw).clamp(0.0, cap_mw)
+    }
+}
+
 impl Generator {
     /// Capacity before outages in hour `t`.
     #[inline]
@@ -487,6 +538,47 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn electrolyser(curve: Option<Curve>) -> Electrolyser {
+        Electrolyser {
+            name: "e".into(),
+            zone: 0,
+            capacity_mw: 100.0,
+            min_load_pu: 0.1,
+            consumption_kwh_per_kg: 50.0,
+            consumption_curve: curve,
+            store_kg: 0.0,
+            initial_store_pu: 0.0,
+            offtake_kg_per_h: 0.0,
+            outages: Outages::none(1),
+        }
+    }
+
+    #[test]
+    fn electrolyser_part_load_inverts_exactly() {
+        let e = electrolyser(Some(Curve { x: vec![0.2, 0.5, 1.0], y: vec![60.0, 50.0, 55.0] }));
+        // Hand values: 30 % load → 60 − (0.1/0.3)·10 = 56.667 kWh/kg,
+        // 17.647 kg/MWh; 100 % → 55 kWh/kg; below 20 % → 60 kWh/kg.
+        assert!((e.kg_per_mwh(0.3) - 1000.0 / 56.666_666_666_666_664).abs() < 1e-9);
+        assert!((e.kg_per_mwh(1.0) - 1000.0 / 55.0).abs() < 1e-12);
+        assert!((e.kg_per_mwh(0.05) - 1000.0 / 60.0).abs() < 1e-12);
+        let kg = |p: f64, cap: f64| p * e.kg_per_mwh(p / cap);
+        for cap in [100.0, 37.5] {
+            for p in [0.0, 1.0, 10.0, 19.0, 20.0, 33.0, 50.0, 70.0, 99.0] {
+                let p = p * cap / 100.0;
+                let back = e.power_for_kg(cap, kg(p, cap));
+                assert!((back - p).abs() < 1e-9 * cap, "cap {cap} p {p}: {back}");
+            }
+            assert_eq!(e.power_for_kg(cap, f64::INFINITY), cap);
+            assert_eq!(e.power_for_kg(cap, kg(cap, cap) * 1.01), cap);
+        }
+        assert_eq!(e.power_for_kg(0.0, 100.0), 0.0);
+        // Constant consumption: the room divided by 20 kg/MWh.
+        let c = electrolyser(None);
+        assert_eq!(c.kg_per_mwh(0.3), 20.0);
+        assert_eq!(c.power_for_kg(100.0, 500.0), 25.0);
+        assert_eq!(c.power_for_kg(100.0, 5000.0), 100.0);
+    }
 
     #[test]
     fn curve_interpolates_and_holds_its_ends() {

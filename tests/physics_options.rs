@@ -336,3 +336,102 @@ fn bad_inverter_options_exit_2() {
         &["solar_fleet[0].inverter_efficiency_pu", "no effect"],
     );
 }
+
+// ------------------------------------------------- electrolyser part load
+
+/// One zone with renewables only and a 100 MW electrolyser (no outages,
+/// minimum load 10 %) with `extra` keys.
+fn electrolyser(hours: usize, extra: &str) -> renewplan::model::Model {
+    model(&format!(
+        "{}[[electrolyser]]\nname = \"e\"\nzone = \"z\"\ncapacity_mw = 100\nmin_load_pu = 0.1\nunits = 4\n\
+         forced_outage_rate_pu = 0\n{extra}\n",
+        header(hours, &["z"])
+    ))
+}
+
+const CURVE: &str = "consumption_curve_load_pu = [0.2, 0.5, 1.0]\nconsumption_curve_kwh_per_kg = [60, 50, 55]\n";
+
+#[test]
+fn electrolyser_consumption_curve_sets_hydrogen_per_hour() {
+    // Stack curve 60 kWh/kg at 20 % load, 50 at 50 %, 55 at 100 %
+    // (interpolated linearly, held below 20 %). Hand values, 100 MW online:
+    // 15 MW (15 %) → 15,000/60 = 250 kg; 30 MW (30 %) → 56.667 kWh/kg,
+    // 529.41 kg; 50 MW → 1000 kg; 100 MW and 150 MW (capped) → 100,000/55 =
+    // 1818.18 kg. With half the stacks up (50 MW online), 30 MW is 60 %
+    // load: 51 kWh/kg, 588.24 kg.
+    let m = electrolyser(6, CURVE);
+    assert_eq!(m.electrolysers[0].consumption_kwh_per_kg, 55.0, "reported at full load");
+    let mut inp = common::full_inputs(&m, &[vec![15.0, 30.0, 50.0, 100.0, 150.0, 30.0]]);
+    inp.electrolyser_up[0][5] = 0.5;
+    let h = common::dispatch(&m, &inp);
+    assert!(common::max_residual(&m, &inp, &h) < 1e-6);
+    let want = [250.0, 30_000.0 / (60.0 - 10.0 / 3.0), 1000.0, 100_000.0 / 55.0, 100_000.0 / 55.0, 30_000.0 / 51.0];
+    assert!(close(want[1], 529.411_764_7, 1e-9) && close(want[5], 588.235_294_1, 1e-9));
+    let got = common::series(&m, &h, "elec.e.h2");
+    let mw = common::series(&m, &h, "elec.e.mw");
+    for t in 0..6 {
+        assert!(close(got[t], want[t], 1e-12), "hour {t}: {} kg vs {}", got[t], want[t]);
+    }
+    assert_eq!(mw, [15.0, 30.0, 50.0, 100.0, 100.0, 30.0]);
+    // Without a curve: 53 kWh/kg at every load, as before.
+    let m = electrolyser(2, "");
+    let h = common::dispatch(&m, &common::full_inputs(&m, &[vec![15.0, 100.0]]));
+    let got = common::series(&m, &h, "elec.e.h2");
+    assert_eq!(got, [15.0 * (1000.0 / 53.0), 100.0 * (1000.0 / 53.0)]);
+}
+
+#[test]
+fn electrolyser_curve_never_overfills_the_store() {
+    // Store 1000 kg, empty, no offtake: 1000 kg is exactly 50 MW (50 %,
+    // 50 kWh/kg), whatever the surplus; then the store is full.
+    let store = "store_kg = 1000\ninitial_store_pu = 0\n";
+    let m = electrolyser(3, &format!("{CURVE}{store}"));
+    let h = common::dispatch(&m, &common::full_inputs(&m, &[vec![200.0, 200.0, 200.0]]));
+    let kg = common::series(&m, &h, "elec.e.h2");
+    let mw = common::series(&m, &h, "elec.e.mw");
+    assert!(close(mw[0], 50.0, 1e-12) && close(kg[0], 1000.0, 1e-12), "{mw:?} {kg:?}");
+    assert_eq!(&kg[1..], &[0.0, 0.0]);
+    // Offtake 300 kg/h from a 700 kg store: every hour the room is what the
+    // offtake drew; the store stays within its size for any surplus.
+    let m = electrolyser(48, &format!("{CURVE}store_kg = 700\ninitial_store_pu = 0.5\nofftake_kg_per_h = 300\n"));
+    let re: Vec<f64> = (0..48).map(|t| [0.0, 12.0, 35.0, 80.0, 160.0, 47.0][t % 6] + t as f64).collect();
+    let h = common::dispatch(&m, &common::full_inputs(&m, &[re]));
+    for (t, s) in common::series(&m, &h, "elec.e.store").iter().enumerate() {
+        assert!(*s <= 700.0 * (1.0 + 1e-12) && *s >= 0.0, "hour {t}: store {s} kg");
+    }
+}
+
+#[test]
+fn bad_electrolyser_curves_exit_2() {
+    let text = |extra: &str| {
+        format!("{}[[electrolyser]]\nname = \"e\"\nzone = \"z\"\ncapacity_mw = 100\n{extra}\n", header(24, &["z"]))
+    };
+    rejected(
+        &text(&format!("{CURVE}consumption_kwh_per_kg = 52")),
+        &["electrolyser[0].consumption_kwh_per_kg", "either consumption_kwh_per_kg"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0.2, 1.0]"),
+        &["electrolyser[0].consumption_curve_load_pu", "consumption_curve_kwh_per_kg"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0.5, 0.5]\nconsumption_curve_kwh_per_kg = [50, 55]"),
+        &["electrolyser[0].consumption_curve_load_pu[1]", "strictly increasing"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0, 1]\nconsumption_curve_kwh_per_kg = [50, 55]"),
+        &["electrolyser[0].consumption_curve_load_pu[0]", "0.001 to 1"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0.5, 1]\nconsumption_curve_kwh_per_kg = [50, -55]"),
+        &["electrolyser[0].consumption_curve_kwh_per_kg[1]", "39.4 to 200"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0.5, 1, 0.7]\nconsumption_curve_kwh_per_kg = [50, 55]"),
+        &["electrolyser[0].consumption_curve_kwh_per_kg", "equal length"],
+    );
+    rejected(
+        &text("consumption_curve_load_pu = [0.5, 0.6]\nconsumption_curve_kwh_per_kg = [45, 60]"),
+        &["electrolyser[0].consumption_curve_kwh_per_kg", "less hydrogen at more power"],
+    );
+}

@@ -414,6 +414,10 @@ pub struct RawElectrolyser {
     #[serde(default)]
     pub consumption_kwh_per_kg: Option<f64>,
     #[serde(default)]
+    pub consumption_curve_load_pu: Option<Vec<f64>>,
+    #[serde(default)]
+    pub consumption_curve_kwh_per_kg: Option<Vec<f64>>,
+    #[serde(default)]
     pub store_kg: Option<Scheduled>,
     #[serde(default)]
     pub initial_store_pu: Option<f64>,

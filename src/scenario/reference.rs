@@ -499,7 +499,24 @@ pub const SECTIONS: &[Section] = &[
             ("zone", "string", "required", "Zone."),
             ("capacity_mw", "number or schedule", "required", "Rated input, MW."),
             ("min_load_pu", "number", "0.25", "Minimum stable load (DOMAIN.md: 20–30 %)."),
-            ("consumption_kwh_per_kg", "number", "53", "kWh per kg H2 at the AC bus (DOMAIN.md: 48–60)."),
+            (
+                "consumption_kwh_per_kg",
+                "number",
+                "53",
+                "kWh per kg H2 at the AC bus (DOMAIN.md: 48–60), at every load; not with a consumption curve.",
+            ),
+            (
+                "consumption_curve_load_pu",
+                "array of numbers",
+                "—",
+                "Part-load curve: load as a fraction of the online capacity at each point, strictly increasing in (0, 1]. The stack curve applies to the whole online plant (all online stacks equally loaded).",
+            ),
+            (
+                "consumption_curve_kwh_per_kg",
+                "array of numbers",
+                "—",
+                "Specific consumption at each point, kWh/kg (39.4–200), interpolated linearly and held constant outside the points; load/consumption must increase (more power, more hydrogen).",
+            ),
             ("store_kg", "number or schedule", "0", "Hydrogen store, kg."),
             ("initial_store_pu", "number", "0.5", "Store fill at the start of each sample."),
             (

@@ -858,20 +858,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             cx.bad(key(&b, "units"), "0 units", "1 or more");
         }
         let zero = Scheduled::Constant(0.0);
+        let (consumption_kwh_per_kg, consumption_curve) = resolve_consumption(&mut cx, &b, e);
         electrolysers.push(Electrolyser {
             name: e.name.clone(),
             zone,
             capacity_mw,
             min_load_pu: cx.num(&b, "min_load_pu", e.min_load_pu, 0.25, 0.0, 1.0, "fraction of available capacity"),
-            consumption_kwh_per_kg: cx.num(
-                &b,
-                "consumption_kwh_per_kg",
-                e.consumption_kwh_per_kg,
-                53.0,
-                39.4,
-                200.0,
-                "kWh per kg H2 (39.4 is the higher heating value)",
-            ),
+            consumption_kwh_per_kg,
+            consumption_curve,
             store_kg: cx.sched(&b, "store_kg", e.store_kg.as_ref().unwrap_or(&zero), 0.0, 1.0e12, "kg"),
             initial_store_pu: cx.num(&b, "initial_store_pu", e.initial_store_pu, 0.5, 0.0, 1.0, "fraction of store_kg"),
             offtake_kg_per_h: cx.sched(
@@ -1340,6 +1334,52 @@ fn resolve_cell_temperature(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> CellT
         b_s_per_m: cx.num(b, "sapm_b_s_per_m", s.sapm_b_s_per_m, preset.b, -1.0, 0.0, "SAPM b, s/m"),
         delta_t_c: cx.num(b, "sapm_delta_t_c", s.sapm_delta_t_c, preset.delta_t, 0.0, 30.0, "°C at 1000 W/m²"),
     }
+}
+
+/// Specific consumption of an electrolyser: a constant (default 53 kWh/kg)
+/// or a part-load curve, whose value at full load is reported.
+fn resolve_consumption(cx: &mut Ctx, b: &[Seg], e: &RawElectrolyser) -> (f64, Option<Curve>) {
+    const UNIT: &str = "kWh per kg H2 (39.4 is the higher heating value)";
+    let curve_given = e.consumption_curve_load_pu.is_some() || e.consumption_curve_kwh_per_kg.is_some();
+    if !curve_given {
+        return (cx.num(b, "consumption_kwh_per_kg", e.consumption_kwh_per_kg, 53.0, 39.4, 200.0, UNIT), None);
+    }
+    if e.consumption_kwh_per_kg.is_some() {
+        cx.bad(
+            key(b, "consumption_kwh_per_kg"),
+            "given together with a consumption curve",
+            "either consumption_kwh_per_kg, or consumption_curve_load_pu with consumption_curve_kwh_per_kg",
+        );
+    }
+    let Some((load, kwh)) = cx.curve(
+        b,
+        [
+            ("consumption_curve_load_pu", e.consumption_curve_load_pu.clone()),
+            ("consumption_curve_kwh_per_kg", e.consumption_curve_kwh_per_kg.clone()),
+        ],
+        (1e-3, 1.0, "load as a fraction of the online capacity"),
+        (39.4, 200.0, UNIT),
+    ) else {
+        return (53.0, None);
+    };
+    // More power must give more hydrogen: load/consumption increasing, so
+    // that the output is monotone in power (dispatch inverts it to keep the
+    // store from overfilling).
+    let h: Vec<f64> = load.iter().zip(&kwh).map(|(l, k)| l / k).collect();
+    if let Some(i) = h.windows(2).position(|w| w[1] <= w[0]) {
+        cx.bad(
+            key(b, "consumption_curve_kwh_per_kg"),
+            format!(
+                "less hydrogen at more power between points {i} and {}: load/consumption {:.5} then {:.5}",
+                i + 1,
+                h[i],
+                h[i + 1]
+            ),
+            "consumptions with load/consumption (hydrogen per unit of capacity) increasing from point to point",
+        );
+    }
+    let curve = Curve { x: load, y: kwh };
+    (curve.at(1.0), Some(curve))
 }
 
 /// Inverter model of a PV fleet and the efficiency reported for it.
