@@ -227,11 +227,61 @@ pub struct RawSite {
     #[serde(default)]
     pub data_mode: Option<String>,
     #[serde(default)]
+    pub generic: Option<RawGeneric>,
+    #[serde(default)]
     pub block_days: Option<u32>,
     #[serde(default)]
     pub window_days: Option<u32>,
     #[serde(default)]
     pub shear_exponent: Option<f64>,
+}
+
+/// One column name, or several (a time stamp spread over columns).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ColumnNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Layout of a site's generic hourly CSV (`data_format = "generic"`),
+/// the `[site.generic]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGeneric {
+    pub time_column: ColumnNames,
+    #[serde(default)]
+    pub time_format: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub utc_offset_h: Option<f64>,
+    #[serde(default)]
+    pub time_convention: Option<String>,
+    #[serde(default)]
+    pub header_line: Option<usize>,
+    #[serde(default)]
+    pub footer_lines: Option<usize>,
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub missing: Option<Vec<String>>,
+    #[serde(default)]
+    pub ghi_column: Option<String>,
+    #[serde(default)]
+    pub dni_column: Option<String>,
+    #[serde(default)]
+    pub dhi_column: Option<String>,
+    #[serde(default)]
+    pub irradiance_unit: Option<String>,
+    #[serde(default)]
+    pub temperature_column: Option<String>,
+    #[serde(default)]
+    pub temperature_unit: Option<String>,
+    #[serde(default)]
+    pub wind_column: Option<String>,
+    #[serde(default)]
+    pub wind_height_m: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -247,7 +247,13 @@ pub const SECTIONS: &[Section] = &[
                 "data_format",
                 "string",
                 "—",
-                "pvgis-tmy, pvgis-hourly (horizontal plane) or ninja (renewables.ninja weather).",
+                "pvgis-tmy, pvgis-hourly (horizontal plane), ninja (renewables.ninja weather) or generic (any hourly CSV, its layout declared in [site.generic]).",
+            ),
+            (
+                "generic",
+                "table",
+                "—",
+                "Layout of a generic CSV (data_format = \"generic\"): the [site.generic] table below.",
             ),
             (
                 "data_mode",
@@ -261,6 +267,80 @@ pub const SECTIONS: &[Section] = &[
                 "integer",
                 "15",
                 "Blocks come from calendar days within ± this many days of their place in the year (resample).",
+            ),
+        ],
+    ),
+    (
+        "site.generic",
+        "[site.generic]",
+        "Layout of a site's generic hourly CSV (`data_format = \"generic\"`), written after the site's `[[site]]` keys. The site needs GHI (or DNI and DHI), air temperature and wind speed; rows must be hourly without gaps (up to 3 missing hours in a row are interpolated). NREL PVWatts hourly output: `header_line` = the line of `\"Month\",\"Day\",\"Hour\",...`, `time_column = [\"Month\", \"Day\", \"Hour\"]`, `time_format = \"%m %d %H\"`, `year` (any non-leap year), `time_convention = \"start\"`, the site's standard-time `utc_offset_h`, `dni_column = \"Beam Irradiance (W/m^2)\"`, `dhi_column = \"Diffuse Irradiance (W/m^2)\"`, `temperature_column = \"Ambient Temperature (C)\"`, `wind_column = \"Wind Speed (m/s)\"` (and `footer_lines = 1` if the file ends with a totals row). TMY3: `header_line = 2`, `time_column = [\"Date (MM/DD/YYYY)\", \"Time (HH:MM)\"]`, `time_format = \"%m/%d/%Y %H:%M\"`, `year` (the months come from different years), `time_convention = \"end\"`.",
+        &[
+            (
+                "time_column",
+                "string or array of strings",
+                "required",
+                "Header of the time-stamp column, or of several (e.g. [\"Month\", \"Day\", \"Hour\"]) whose cells are joined with single spaces before time_format applies.",
+            ),
+            (
+                "time_format",
+                "string",
+                "\"%Y-%m-%d %H:%M\"",
+                "unix (seconds since 1970 UTC), or a pattern of %Y %m %d %H (0–24; 24:00 is midnight of the next day) %M %S and literal characters, e.g. \"%d/%m/%Y %H:%M\" or \"%m %d %H\"; %m and %d required.",
+            ),
+            (
+                "year",
+                "integer",
+                "the stamps' %Y",
+                "Year of every time stamp, replacing the file's own: required when time_format has no %Y; for typical years (TMY3) whose months come from different years.",
+            ),
+            (
+                "utc_offset_h",
+                "number",
+                "required (0 for unix)",
+                "Hours ahead of UTC of the time stamps (a fixed offset: local standard time, no daylight saving).",
+            ),
+            (
+                "time_convention",
+                "string",
+                "required",
+                "What a stamp marks about its hour: start (hours 0–23, e.g. PVWatts), middle, or end (hours 1–24, e.g. TMY3 and loggers).",
+            ),
+            (
+                "header_line",
+                "integer",
+                "first line not blank or #",
+                "1-based line of the header row; every line above it (a metadata preamble) is skipped.",
+            ),
+            ("footer_lines", "integer", "0", "Lines at the end of the file to ignore, e.g. 1 for a totals row."),
+            ("delimiter", "string", "\",\"", "Field delimiter, one ASCII character (e.g. \";\", \"\\t\")."),
+            (
+                "missing",
+                "array of strings",
+                "[]",
+                "Cell texts meaning a missing value (e.g. [\"NA\", \"-9999\", \"\"]); any other non-number is an error.",
+            ),
+            ("ghi_column", "string", "—", "Header of the global horizontal irradiance column."),
+            (
+                "dni_column",
+                "string",
+                "—",
+                "Instead of ghi_column, with dhi_column: direct normal irradiance; GHI = DNI·cos z + DHI with the apparent solar zenith z at the middle of the hour (NREL SPA; cos z floored at 0).",
+            ),
+            ("dhi_column", "string", "—", "Diffuse horizontal irradiance (with dni_column)."),
+            (
+                "irradiance_unit",
+                "string",
+                "W/m2",
+                "Unit of the irradiance columns: W/m2, kW/m2, Wh/m2 or kWh/m2 (hourly sums), J/m2 (hourly accumulation).",
+            ),
+            ("temperature_column", "string", "required", "Header of the air temperature column."),
+            ("temperature_unit", "string", "C", "C, K or F."),
+            ("wind_column", "string", "required", "Header of the wind speed column, m/s."),
+            (
+                "wind_height_m",
+                "number",
+                "10",
+                "Height of the wind measurement, m; replaces the site's wind_height_m (fleets shear to hub height from it).",
             ),
         ],
     ),
@@ -666,6 +746,8 @@ mod tests {
         let body = "zzz_not_a_key = 1\n";
         let text = if table == "scenario" {
             format!("[scenario]\n{body}")
+        } else if let Some((parent, _)) = table.split_once('.') {
+            format!("[scenario]\nname='x'\nstudy_year=2030\n[[{parent}]]\n[{table}]\n{body}")
         } else if array {
             format!("[scenario]\nname='x'\nstudy_year=2030\n[[{table}]]\n{body}")
         } else {

@@ -1641,6 +1641,14 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
 /// Load a site's weather data file, when the site has one.
 fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h: f64) -> Option<SiteData> {
     let b = idx("site", i);
+    if s.data_file.is_none() && s.generic.is_some() {
+        cx.bad(
+            key(&b, "generic"),
+            "a [site.generic] table without data_file",
+            "data_file and data_format = \"generic\" with it",
+        );
+        return None;
+    }
     let file = match (&s.data_file, &s.data_format, &s.data_mode) {
         (None, None, None) => return None,
         (Some(f), _, _) => f.clone(),
@@ -1649,12 +1657,28 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let formats = ["pvgis-tmy", "pvgis-hourly", "ninja"];
+    let formats = ["pvgis-tmy", "pvgis-hourly", "ninja", "generic"];
     let format = s.data_format.clone().unwrap_or_default();
     if !formats.contains(&format.as_str()) {
         cx.bad(key(&b, "data_format"), format!("`{format}`{}", suggest(&format, &formats)), formats.join(", "));
         return None;
     }
+    if format != "generic" && s.generic.is_some() {
+        cx.bad(
+            key(&b, "generic"),
+            format!("a [site.generic] table with data_format = \"{format}\""),
+            "[site.generic] only with data_format = \"generic\" (the other formats have a fixed layout)",
+        );
+        return None;
+    }
+    let generic = if format == "generic" {
+        match generic_spec(cx, &b, s) {
+            Some(g) => Some(g),
+            None => return None,
+        }
+    } else {
+        None
+    };
     let mode = match s.data_mode.as_deref().unwrap_or("resample") {
         "replay" => DataMode::Replay,
         "resample" => DataMode::Resample,
@@ -1680,9 +1704,10 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let parsed = match format.as_str() {
-        "pvgis-tmy" => crate::data::pvgis::read_tmy(&text, &name),
-        "pvgis-hourly" => crate::data::pvgis::read_hourly(&text, &name),
+    let parsed = match (format.as_str(), &generic) {
+        ("pvgis-tmy", _) => crate::data::pvgis::read_tmy(&text, &name),
+        ("pvgis-hourly", _) => crate::data::pvgis::read_hourly(&text, &name),
+        (_, Some(spec)) => crate::data::generic::read(&text, &name, spec),
         _ => crate::data::ninja::read_weather(&text, &name),
     };
     let series = match parsed {
@@ -1750,6 +1775,153 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
         }
     };
     Some(SiteData { file, format, mode, block_days, window_days, series: std::sync::Arc::new(series), replayed })
+}
+
+/// The reading spec of a site's generic CSV from its `[site.generic]`
+/// table, every key checked here (so that a problem points at the scenario
+/// key, not at the data file); `None` after reporting problems.
+fn generic_spec(cx: &mut Ctx, b: &[Seg], s: &RawSite) -> Option<crate::data::generic::GenericSpec> {
+    use crate::data::TimeConvention;
+    use crate::data::generic::{self, GenericSpec, TimeFormat};
+    let Some(g) = &s.generic else {
+        cx.bad(
+            key(b, "data_format"),
+            "data_format = \"generic\" without a [site.generic] table",
+            "a [site.generic] table declaring the file's layout: time_column, time_format, utc_offset_h, \
+             time_convention and the ghi_column (or dni_column and dhi_column), temperature_column and wind_column",
+        );
+        return None;
+    };
+    let gb = key(b, "generic");
+    let before = cx.problems.len();
+    let (time_column, more_time_columns) = match &g.time_column {
+        ColumnNames::One(c) => (c.clone(), Vec::new()),
+        ColumnNames::Many(v) if !v.is_empty() => (v[0].clone(), v[1..].to_vec()),
+        ColumnNames::Many(_) => {
+            cx.bad(key(&gb, "time_column"), "an empty list", "a column name, or a list of column names");
+            (String::new(), Vec::new())
+        }
+    };
+    let time_format = g.time_format.clone().unwrap_or_else(|| GenericSpec::default().time_format);
+    let unix = time_format.trim().eq_ignore_ascii_case("unix");
+    match TimeFormat::new(&time_format) {
+        Err(e) => cx.bad(key(&gb, "time_format"), format!("`{time_format}`: {e}"), generic::TIME_FORMAT_ACCEPTED),
+        Ok(f) if !f.has_year() && g.year.is_none() => cx.bad(
+            key(&gb, "time_format"),
+            format!("`{time_format}` has no %Y and no `year` is given"),
+            "a format with %Y, or `year` = the year of the data (any non-leap year for a typical year)",
+        ),
+        Ok(_) => {}
+    }
+    if let Some(y) = g.year
+        && !(1900..=2200).contains(&y)
+    {
+        cx.bad(key(&gb, "year"), format!("{y} is out of range"), "a year from 1900 to 2200");
+    }
+    let utc_offset_h = match g.utc_offset_h {
+        Some(x) => cx.check(key(&gb, "utc_offset_h"), x, -12.0, 14.0, "hours ahead of UTC of the time stamps"),
+        None if unix => 0.0,
+        None => {
+            cx.bad(
+                key(&gb, "utc_offset_h"),
+                "required key `utc_offset_h` is missing",
+                "the hours ahead of UTC of the file's time stamps, e.g. 8 for China Standard Time, 0 for UTC",
+            );
+            0.0
+        }
+    };
+    let convention = match g.time_convention.as_deref() {
+        None => {
+            cx.bad(
+                key(&gb, "time_convention"),
+                "required key `time_convention` is missing",
+                "start, middle or end: what a time stamp marks about its hour (hours 0–23 usually mark the start, \
+                 1–24 the end)",
+            );
+            TimeConvention::IntervalStart
+        }
+        Some(c) => TimeConvention::parse(c).unwrap_or_else(|| {
+            cx.bad(key(&gb, "time_convention"), format!("unknown convention `{c}`"), "start, middle, end");
+            TimeConvention::IntervalStart
+        }),
+    };
+    if g.header_line == Some(0) {
+        cx.bad(key(&gb, "header_line"), "0", "the 1-based line number of the header row");
+    }
+    let delimiter = match g.delimiter.as_deref() {
+        None => b',',
+        Some(d) if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "#" | "\n" | "\r") => d.as_bytes()[0],
+        Some(d) => {
+            cx.bad(
+                key(&gb, "delimiter"),
+                format!("`{}`", d.escape_default()),
+                "one ASCII character other than a quote, `#` or a line break, e.g. \",\", \";\" or \"\\t\"",
+            );
+            b','
+        }
+    };
+    let irradiance_unit = g.irradiance_unit.clone().unwrap_or_else(|| "W/m2".into());
+    if generic::ghi_unit(&irradiance_unit).is_none() {
+        cx.bad(key(&gb, "irradiance_unit"), format!("unknown unit `{irradiance_unit}`"), generic::IRRADIANCE_UNITS);
+    }
+    let temperature_unit = g.temperature_unit.clone().unwrap_or_else(|| "C".into());
+    if generic::temp_unit(&temperature_unit).is_none() {
+        cx.bad(key(&gb, "temperature_unit"), format!("unknown unit `{temperature_unit}`"), generic::TEMPERATURE_UNITS);
+    }
+    match (&g.ghi_column, &g.dni_column, &g.dhi_column) {
+        (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+        (None, None, None) => cx.bad(
+            key(&gb, "ghi_column"),
+            "no irradiance column",
+            "ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
+        ),
+        (Some(_), _, _) => cx.bad(
+            key(&gb, if g.dni_column.is_some() { "dni_column" } else { "dhi_column" }),
+            "given together with ghi_column",
+            "either ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
+        ),
+        (None, _, _) => cx.bad(
+            key(&gb, if g.dni_column.is_some() { "dhi_column" } else { "dni_column" }),
+            "required with the other of dni_column and dhi_column",
+            "both dni_column and dhi_column (GHI = DNI·cos z + DHI), or ghi_column",
+        ),
+    }
+    for (k, v) in [("temperature_column", &g.temperature_column), ("wind_column", &g.wind_column)] {
+        if v.is_none() {
+            cx.bad(
+                key(&gb, k),
+                format!("required key `{k}` is missing"),
+                "the header of the column (a site's data needs GHI, air temperature and wind speed)",
+            );
+        }
+    }
+    let wind_height_m = cx.num(&gb, "wind_height_m", g.wind_height_m, 10.0, 1.0, 300.0, "m above ground");
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(GenericSpec {
+        time_column,
+        more_time_columns,
+        time_format,
+        year: g.year,
+        utc_offset_h,
+        convention,
+        ghi_column: g.ghi_column.clone(),
+        dni_column: g.dni_column.clone(),
+        dhi_column: g.dhi_column.clone(),
+        ghi_unit: irradiance_unit,
+        temp_column: g.temperature_column.clone(),
+        temp_unit: temperature_unit,
+        wind_column: g.wind_column.clone(),
+        wind_height_m,
+        missing: g.missing.clone().unwrap_or_default(),
+        delimiter,
+        header_line: g.header_line,
+        footer_lines: g.footer_lines.unwrap_or(0),
+        latitude_deg: Some(s.latitude_deg),
+        longitude_deg: Some(s.longitude_deg),
+        elevation_m: Some(s.elevation_m),
+    })
 }
 
 /// " (did you mean `x`?)" when a close name exists.
