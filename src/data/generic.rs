@@ -338,6 +338,9 @@ pub fn read(text: &str, file: &str, spec: &GenericSpec) -> Result<WeatherSeries,
     // Footer lines, not counting blank lines at the very end.
     let mut end = body.trim_end().len();
     for _ in 0..spec.footer_lines {
+        if end == 0 {
+            break;
+        }
         end = body[..end].rfind('\n').unwrap_or(0);
     }
     let body = &body[..end];
@@ -515,6 +518,35 @@ mod tests {
         assert_eq!(TimeFormat::new("unix").unwrap().parse("1600000000"), Some(1.6e9));
         assert!(TimeFormat::new("%Y-%m-%d %I").is_err());
         assert!(TimeFormat::new("%H:%M").is_err());
+    }
+
+    #[test]
+    fn formats_without_a_year_and_year_overrides() {
+        let f = TimeFormat::new("%m %d %H").unwrap();
+        assert!(!f.has_year());
+        assert_eq!(f.parse("1 1 0"), None);
+        assert_eq!(f.parse_in("1 1 0", Some(2019)), Some(unix_from_civil(2019, 1, 1, 0, 0, 0.0)));
+        assert_eq!(f.parse_in("12 31 24", Some(2019)), Some(unix_from_civil(2020, 1, 1, 0, 0, 0.0)));
+        assert_eq!(f.parse_in("2 29 0", Some(2019)), None);
+        let f = TimeFormat::new("%m/%d/%Y %H:%M").unwrap();
+        assert_eq!(f.parse_in("02/01/1995 01:00", Some(2019)), Some(unix_from_civil(2019, 2, 1, 1, 0, 0.0)));
+    }
+
+    #[test]
+    fn crlf_line_numbers_and_huge_footers() {
+        let text = "a,b\r\n1,2\r\n3,4\r\n";
+        let mut c = LineCounter::default();
+        // The csv crate places the second record at the `\n` of the first CRLF.
+        assert_eq!(c.line_at(text, 4), 2);
+        assert_eq!(c.line_at(text, 9), 3);
+        let spec = GenericSpec {
+            time_column: "a".into(),
+            time_format: "unix".into(),
+            temp_column: Some("b".into()),
+            footer_lines: usize::MAX,
+            ..GenericSpec::default()
+        };
+        assert!(read(text, "f", &spec).is_err());
     }
 
     #[test]
