@@ -45,7 +45,7 @@ fn rejected(text: &str, needles: &[&str]) {
 
 // ------------------------------------------------------------- clear sky
 
-/// Haurwitz (1945) in the form of Reno, Hansen & Stein, SAND2012-2389, eq. 5:
+/// Haurwitz (1945) in the form of Reno, Hansen & Stein, SAND2012-2389:
 /// GHI = 1098·cos z·exp(−0.059/cos z). Hand values: z = 30° → 888.2713,
 /// z = 60° → 487.8941 W/m².
 fn haurwitz_hand(zenith_deg: f64) -> f64 {
