@@ -10,9 +10,12 @@
 //! PV (per fleet): GHI → Erbs decomposition → plane-of-array irradiance with
 //! the Hay–Davies sky model and ground reflection (fixed tilt or single-axis
 //! tracking with backtracking) → ASHRAE incidence-angle loss on the beam →
-//! SAPM cell temperature → DC power with the temperature coefficient →
+//! cell temperature (SAPM, open rack glass/glass by default, or PVsyst; both
+//! with the wind speed at 10 m) → DC power with the temperature coefficient →
 //! soiling (daily build-up, reset by cleaning, jump at each dust event) and other
-//! DC losses, ageing → inverter efficiency, AC clipping at MWac → share of
+//! DC losses, ageing → inverter efficiency (constant by default, or the
+//! PVWatts v5 part-load curve, or a tabulated curve; all inverters of a
+//! fleet equally loaded), AC clipping at MWac → share of
 //! inverter blocks up. Geometry that does not depend on the sample (angles
 //! of incidence, view factors) is computed once per fleet-hour.
 //!
@@ -20,7 +23,7 @@
 //! losses, bifacial gain, the sub-hourly variability that clips within an
 //! hour, and the diffuse incidence-angle loss.
 
-use crate::model::{Model, Mounting, SolarFleet, WindFleet};
+use crate::model::{CellTemperature, Inverter, Model, Mounting, SolarFleet, WindFleet};
 use crate::solar;
 use crate::weather::{Weather, WeatherModel};
 use crate::wind::{self, PowerCurveTable};
@@ -107,7 +110,6 @@ impl Converter {
         let temp = &w.temp_c[p.site];
         let wind = &w.wind_m_s[p.site];
         let dust = &w.dust_day[p.site];
-        let sapm = solar::temperature::SapmParams::OPEN_RACK_GLASS_GLASS;
         let dc_scale = f.capacity_mwdc / 1000.0 * (1.0 - f.losses_pu) * f.degradation_factor_pu;
         out.clear();
         out.reserve(ghi.len());
@@ -145,9 +147,30 @@ impl Converter {
             let a = if f.hay_davies && extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
             let poa =
                 dni * p.beam_factor[t] as f64 + dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
-            let t_cell = solar::temperature::cell_temperature_sapm(poa, temp[t], wind[t] * p.wind_10m, sapm);
+            let ws = wind[t] * p.wind_10m;
+            let t_cell = match f.cell_temperature {
+                CellTemperature::Sapm { a, b_s_per_m, delta_t_c } => {
+                    let sapm = solar::temperature::SapmParams { a, b: b_s_per_m, delta_t: delta_t_c };
+                    solar::temperature::cell_temperature_sapm(poa, temp[t], ws, sapm)
+                }
+                CellTemperature::Pvsyst { uc_w_m2k, uv_w_s_m3k, module_efficiency_pu, absorptance_pu } => {
+                    solar::temperature::cell_temperature_pvsyst(
+                        poa,
+                        temp[t],
+                        ws,
+                        uc_w_m2k,
+                        uv_w_s_m3k,
+                        module_efficiency_pu,
+                        absorptance_pu,
+                    )
+                }
+            };
             let dc = dc_scale * poa * (1.0 + f.temperature_coefficient_per_c * (t_cell - 25.0)) * (1.0 - soiling);
-            let ac = (dc.max(0.0) * f.inverter_efficiency_pu).min(f.capacity_mwac);
+            let ac = match &f.inverter {
+                Inverter::Constant => (dc.max(0.0) * f.inverter_efficiency_pu).min(f.capacity_mwac),
+                Inverter::PvWatts => solar::inverter::pvwatts_ac(dc, f.capacity_mwac, f.inverter_efficiency_pu),
+                Inverter::Curve(c) => solar::inverter::curve_ac(dc, f.capacity_mwac, |x| c.at(x)),
+            };
             out.push(ac * units_up[t]);
         }
     }

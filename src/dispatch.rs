@@ -790,7 +790,6 @@ impl Dispatcher {
     fn electrolyse(&mut self, m: &Model, i: usize, avail: f64, up: f64, t: usize, out: &mut Hourly) -> f64 {
         let e = &m.electrolysers[i];
         let cap = e.capacity_mw * up;
-        let kg_per_mwh = 1000.0 / e.consumption_kwh_per_kg;
         // Room: what the store can take plus what this hour's offtake draws.
         // An electrolyser with neither store nor offtake delivers straight to
         // an unconstrained consumer (e.g. a pipeline).
@@ -799,13 +798,13 @@ impl Dispatcher {
         } else {
             (e.store_kg - self.h2[i]).max(0.0) + e.offtake_kg_per_h
         };
-        let pmax = cap.min(room_kg / kg_per_mwh);
+        let pmax = e.power_for_kg(cap, room_kg);
         let pmin = e.min_load_pu * cap;
         if cap <= EPS || pmax < pmin || avail < pmin || avail <= EPS {
             return 0.0;
         }
         let x = avail.min(pmax);
-        let kg = x * kg_per_mwh;
+        let kg = x * e.kg_per_mwh(x / cap);
         self.h2[i] += kg;
         out.electrolyser_mw[i][t] += x;
         out.h2_kg[i][t] += kg;

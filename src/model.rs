@@ -90,6 +90,8 @@ pub struct Site {
     pub clear_sky_index_daily_persistence: f64,
     pub clear_sky_index_hourly_persistence: f64,
     pub linke_turbidity_monthly: [f64; 12],
+    /// Clear-sky model of the weather generator's irradiance.
+    pub clear_sky_model: ClearSkyModel,
     pub dust_days_per_year: f64,
     pub dust_months: Vec<u32>,
     pub dust_irradiance_factor_pu: f64,
@@ -100,6 +102,27 @@ pub struct Site {
     pub albedo_pu: f64,
     /// Measured or typical-year weather used instead of the generator.
     pub data: Option<SiteData>,
+}
+
+/// Clear-sky GHI model of a site's weather generator.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum ClearSkyModel {
+    /// Ineichen & Perez (2002) with the site's elevation and monthly Linke
+    /// turbidity (the default).
+    Ineichen,
+    /// Haurwitz (1945): zenith angle only (no turbidity, no elevation).
+    Haurwitz,
+}
+
+impl ClearSkyModel {
+    pub const NAMES: [&'static str; 2] = ["ineichen", "haurwitz"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ineichen" => Some(Self::Ineichen),
+            "haurwitz" => Some(Self::Haurwitz),
+            _ => None,
+        }
+    }
 }
 
 /// How a site uses measured or typical-year data (see `data::bootstrap`).
@@ -150,6 +173,56 @@ pub enum Mounting {
     SingleAxis,
 }
 
+/// Cell-temperature model of a PV fleet (see `solar::temperature`). Both
+/// take the wind speed at 10 m.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub enum CellTemperature {
+    /// Sandia (King et al. 2004, Eq. 11–12): T_c = E·e^(a + b·WS) + T_a + E/1000·ΔT.
+    Sapm { a: f64, b_s_per_m: f64, delta_t_c: f64 },
+    /// PVsyst: T_c = T_a + α·E·(1 − η)/(U_c + U_v·WS).
+    Pvsyst { uc_w_m2k: f64, uv_w_s_m3k: f64, module_efficiency_pu: f64, absorptance_pu: f64 },
+}
+
+/// A piecewise-linear function y(x) through points with strictly increasing
+/// x, held constant outside them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Curve {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+impl Curve {
+    /// Linear interpolation; the first/last y outside the points (NaN → the
+    /// first y).
+    pub fn at(&self, x: f64) -> f64 {
+        let n = self.x.len();
+        let i = self.x.partition_point(|&xi| xi < x);
+        if i == 0 {
+            return self.y[0];
+        }
+        if i == n {
+            return self.y[n - 1];
+        }
+        let (x0, x1, y0, y1) = (self.x[i - 1], self.x[i], self.y[i - 1], self.y[i]);
+        y0 + (x - x0) / (x1 - x0) * (y1 - y0)
+    }
+}
+
+/// Inverter model of a PV fleet (all of a fleet's inverters share its DC
+/// power equally; see `solar::inverter`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum Inverter {
+    /// AC = min(η·DC, rating) with η = `inverter_efficiency_pu`.
+    Constant,
+    /// PVWatts v5 part-load curve (Dobos 2014) with η_nom =
+    /// `inverter_efficiency_pu`.
+    PvWatts,
+    /// Tabulated efficiency against the DC input per unit of the AC rating
+    /// (the user's load points, AC output / rating, divided by their
+    /// efficiency).
+    Curve(Curve),
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SolarFleet {
     pub name: String,
@@ -165,9 +238,14 @@ pub struct SolarFleet {
     pub tracker_max_angle_deg: f64,
     pub ground_coverage_ratio_pu: f64,
     pub temperature_coefficient_per_c: f64,
+    /// Cell-temperature model and its coefficients.
+    pub cell_temperature: CellTemperature,
     pub noct_c: f64,
     pub losses_pu: f64,
+    /// Constant efficiency, the PVWatts nominal efficiency, or (curve) the
+    /// efficiency at the curve's highest load, for reports.
     pub inverter_efficiency_pu: f64,
+    pub inverter: Inverter,
     pub soiling_rate_pu_per_day: f64,
     pub cleaning_interval_days: u32,
     pub dust_soiling_pu: f64,
@@ -212,7 +290,12 @@ pub struct Electrolyser {
     pub zone: usize,
     pub capacity_mw: f64,
     pub min_load_pu: f64,
+    /// Specific consumption, kWh/kg: the constant, or with a curve its value
+    /// at full load (for reports).
     pub consumption_kwh_per_kg: f64,
+    /// Part-load specific consumption: x = load as a fraction of the online
+    /// capacity, y = kWh/kg; `None` for the constant.
+    pub consumption_curve: Option<Curve>,
     pub store_kg: f64,
     pub initial_store_pu: f64,
     pub offtake_kg_per_h: f64,
@@ -398,10 +481,115 @@ impl Model {
     }
 }
 
+/// Hydrogen output of an electrolyser plant.
+///
+/// Simplification: a part-load curve is a stack-level curve applied to the
+/// whole online plant, i.e. every online stack runs at the same load
+/// (P / online capacity); no stack rotation or sequential dispatch of stacks.
+impl Electrolyser {
+    /// Hydrogen per MWh of input at `load_pu` of the online capacity, kg/MWh.
+    #[inline]
+    pub fn kg_per_mwh(&self, load_pu: f64) -> f64 {
+        match &self.consumption_curve {
+            None => 1000.0 / self.consumption_kwh_per_kg,
+            Some(c) => 1000.0 / c.at(load_pu),
+        }
+    }
+
+    /// Largest input power (MW, at most `cap_mw` online) whose hour of
+    /// hydrogen, `P·kg_per_mwh(P/cap_mw)`, is at most `room_kg`. With a curve
+    /// the output is not linear in power but increasing (checked in
+    /// `resolve`): between two points the consumption is a + b·ℓ, so
+    /// ℓ/(a + b·ℓ) = r solves to ℓ = r·a/(1 − r·b), r = room/(1000·cap).
+    pub fn power_for_kg(&self, cap_mw: f64, room_kg: f64) -> f64 {
+        let Some(c) = &self.consumption_curve else {
+            return cap_mw.min(room_kg / self.kg_per_mwh(1.0));
+        };
+        if cap_mw.is_nan() || cap_mw <= 0.0 {
+            return 0.0;
+        }
+        let r = room_kg.max(0.0) / (1000.0 * cap_mw);
+        if r >= 1.0 / c.at(1.0) {
+            return cap_mw;
+        }
+        let (l, k) = (&c.x, &c.y);
+        let n = l.len();
+        let load = if r <= l[0] / k[0] {
+            r * k[0]
+        } else if let Some(i) = (0..n - 1).find(|&i| r <= l[i + 1] / k[i + 1]) {
+            let b = (k[i + 1] - k[i]) / (l[i + 1] - l[i]);
+            let a = k[i] - b * l[i];
+            r * a / (1.0 - r * b)
+        } else {
+            r * k[n - 1]
+        };
+        (load * cap_mw).clamp(0.0, cap_mw)
+    }
+}
+
 impl Generator {
     /// Capacity before outages in hour `t`.
     #[inline]
     pub fn capacity_at(&self, t: usize) -> f64 {
         self.capacity_series_mw.as_ref().map_or(self.capacity_mw, |s| s[t])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn electrolyser(curve: Option<Curve>) -> Electrolyser {
+        Electrolyser {
+            name: "e".into(),
+            zone: 0,
+            capacity_mw: 100.0,
+            min_load_pu: 0.1,
+            consumption_kwh_per_kg: 50.0,
+            consumption_curve: curve,
+            store_kg: 0.0,
+            initial_store_pu: 0.0,
+            offtake_kg_per_h: 0.0,
+            outages: Outages::none(1),
+        }
+    }
+
+    #[test]
+    fn electrolyser_part_load_inverts_exactly() {
+        let e = electrolyser(Some(Curve { x: vec![0.2, 0.5, 1.0], y: vec![60.0, 50.0, 55.0] }));
+        // Hand values: 30 % load → 60 − (0.1/0.3)·10 = 56.667 kWh/kg,
+        // 17.647 kg/MWh; 100 % → 55 kWh/kg; below 20 % → 60 kWh/kg.
+        assert!((e.kg_per_mwh(0.3) - 1000.0 / 56.666_666_666_666_664).abs() < 1e-9);
+        assert!((e.kg_per_mwh(1.0) - 1000.0 / 55.0).abs() < 1e-12);
+        assert!((e.kg_per_mwh(0.05) - 1000.0 / 60.0).abs() < 1e-12);
+        let kg = |p: f64, cap: f64| p * e.kg_per_mwh(p / cap);
+        for cap in [100.0, 37.5] {
+            for p in [0.0, 1.0, 10.0, 19.0, 20.0, 33.0, 50.0, 70.0, 99.0] {
+                let p = p * cap / 100.0;
+                let back = e.power_for_kg(cap, kg(p, cap));
+                assert!((back - p).abs() < 1e-9 * cap, "cap {cap} p {p}: {back}");
+            }
+            assert_eq!(e.power_for_kg(cap, f64::INFINITY), cap);
+            assert_eq!(e.power_for_kg(cap, kg(cap, cap) * 1.01), cap);
+        }
+        assert_eq!(e.power_for_kg(0.0, 100.0), 0.0);
+        // Constant consumption: the room divided by 20 kg/MWh.
+        let c = electrolyser(None);
+        assert_eq!(c.kg_per_mwh(0.3), 20.0);
+        assert_eq!(c.power_for_kg(100.0, 500.0), 25.0);
+        assert_eq!(c.power_for_kg(100.0, 5000.0), 100.0);
+    }
+
+    #[test]
+    fn curve_interpolates_and_holds_its_ends() {
+        let c = Curve { x: vec![0.2, 0.5, 1.0], y: vec![10.0, 4.0, 6.0] };
+        assert_eq!(c.at(0.0), 10.0);
+        assert_eq!(c.at(0.2), 10.0);
+        assert!((c.at(0.35) - 7.0).abs() < 1e-12);
+        assert_eq!(c.at(0.5), 4.0);
+        assert!((c.at(0.75) - 5.0).abs() < 1e-12);
+        assert_eq!(c.at(1.0), 6.0);
+        assert_eq!(c.at(3.0), 6.0);
+        assert_eq!(c.at(f64::NAN), 10.0);
     }
 }

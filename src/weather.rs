@@ -16,7 +16,8 @@
 //!   the standard synthetic-wind construction, e.g. Brown, Katz & Murphy
 //!   1984, J. Clim. Appl. Meteor. 23).
 //! - **Irradiance** `GHI = GHI_clear · k_c`, clear sky from solar geometry
-//!   (Ineichen–Perez with monthly Linke turbidity, [`crate::solar`]). The
+//!   (Ineichen–Perez with monthly Linke turbidity by default, or Haurwitz
+//!   per site with `clear_sky_model`, [`crate::solar`]). The
 //!   clear-sky index is a logistic transform
 //!   `k_c = 1.05·σ(μ_m + s·g)` of `g = √a·d + √(1−a)·c`, a mix of a daily
 //!   AR(1) cloudiness `d` (day-to-day persistence) and the hourly cloud
@@ -33,7 +34,7 @@
 //! anomalies beyond what the daily/hourly persistence produces (this makes
 //! the spread of annual totals somewhat narrow; see ARCHITECTURE.md).
 
-use crate::model::{Model, Site};
+use crate::model::{ClearSkyModel, Model, Site};
 use crate::rng;
 use crate::solar;
 use nalgebra::{DMatrix, DVector};
@@ -427,15 +428,17 @@ fn site_geometry(model: &Model, s: &Site) -> SiteGeometry {
             .rem_euclid(366) as u32
             + 1;
         let extra = solar::clearsky::extraterrestrial_normal_w_m2(doy);
-        let clear = if pos.zenith_deg < 90.0 {
+        let clear = if pos.zenith_deg >= 90.0 {
+            0.0
+        } else if s.clear_sky_model == ClearSkyModel::Haurwitz {
+            solar::clearsky::haurwitz(pos.zenith_deg)
+        } else {
             let am = solar::clearsky::airmass_absolute(
                 solar::clearsky::airmass_relative_kasten_young(pos.zenith_deg),
                 pressure,
             );
             let m = cal.month[t] as usize;
             solar::clearsky::ineichen_perez(pos.zenith_deg, am, s.linke_turbidity_monthly[m], s.elevation_m, extra).ghi
-        } else {
-            0.0
         };
         g.zenith_deg.push(pos.zenith_deg);
         g.cos_zenith.push(pos.zenith_deg.to_radians().cos());

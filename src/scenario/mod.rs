@@ -108,6 +108,12 @@ fn explain_toml_error(msg: &str) -> (String, String) {
             "a number, or a table of year = value such as { 2024 = 1000, 2030 = 5000 }".into(),
         );
     }
+    if msg.contains("did not match any variant of untagged enum ColumnNames") {
+        return (
+            "not a column name or a list of column names".into(),
+            "a header of the file, e.g. \"time\", or several, e.g. [\"Month\", \"Day\", \"Hour\"]".into(),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
         return (format!("required key `{field}` is missing"), String::new());

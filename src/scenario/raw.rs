@@ -203,6 +203,8 @@ pub struct RawSite {
     #[serde(default)]
     pub linke_turbidity_monthly: Option<Vec<f64>>,
     #[serde(default)]
+    pub clear_sky_model: Option<String>,
+    #[serde(default)]
     pub dust_days_per_year: Option<f64>,
     #[serde(default)]
     pub dust_months: Option<Vec<u32>>,
@@ -225,11 +227,61 @@ pub struct RawSite {
     #[serde(default)]
     pub data_mode: Option<String>,
     #[serde(default)]
+    pub generic: Option<RawGeneric>,
+    #[serde(default)]
     pub block_days: Option<u32>,
     #[serde(default)]
     pub window_days: Option<u32>,
     #[serde(default)]
     pub shear_exponent: Option<f64>,
+}
+
+/// One column name, or several (a time stamp spread over columns).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ColumnNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Layout of a site's generic hourly CSV (`data_format = "generic"`),
+/// the `[site.generic]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGeneric {
+    pub time_column: ColumnNames,
+    #[serde(default)]
+    pub time_format: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub utc_offset_h: Option<f64>,
+    #[serde(default)]
+    pub time_convention: Option<String>,
+    #[serde(default)]
+    pub header_line: Option<usize>,
+    #[serde(default)]
+    pub footer_lines: Option<usize>,
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub missing: Option<Vec<String>>,
+    #[serde(default)]
+    pub ghi_column: Option<String>,
+    #[serde(default)]
+    pub dni_column: Option<String>,
+    #[serde(default)]
+    pub dhi_column: Option<String>,
+    #[serde(default)]
+    pub irradiance_unit: Option<String>,
+    #[serde(default)]
+    pub temperature_column: Option<String>,
+    #[serde(default)]
+    pub temperature_unit: Option<String>,
+    #[serde(default)]
+    pub wind_column: Option<String>,
+    #[serde(default)]
+    pub wind_height_m: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -312,6 +364,30 @@ pub struct RawSolarFleet {
     pub mttr_h: Option<f64>,
     #[serde(default)]
     pub sky_model: Option<String>,
+    #[serde(default)]
+    pub cell_temperature_model: Option<String>,
+    #[serde(default)]
+    pub sapm_mounting: Option<String>,
+    #[serde(default)]
+    pub sapm_a: Option<f64>,
+    #[serde(default)]
+    pub sapm_b_s_per_m: Option<f64>,
+    #[serde(default)]
+    pub sapm_delta_t_c: Option<f64>,
+    #[serde(default)]
+    pub pvsyst_uc_w_m2k: Option<f64>,
+    #[serde(default)]
+    pub pvsyst_uv_w_s_m3k: Option<f64>,
+    #[serde(default)]
+    pub module_efficiency_pu: Option<f64>,
+    #[serde(default)]
+    pub absorptance_pu: Option<f64>,
+    #[serde(default)]
+    pub inverter_model: Option<String>,
+    #[serde(default)]
+    pub inverter_curve_load_pu: Option<Vec<f64>>,
+    #[serde(default)]
+    pub inverter_curve_efficiency_pu: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -387,6 +463,10 @@ pub struct RawElectrolyser {
     pub min_load_pu: Option<f64>,
     #[serde(default)]
     pub consumption_kwh_per_kg: Option<f64>,
+    #[serde(default)]
+    pub consumption_curve_load_pu: Option<Vec<f64>>,
+    #[serde(default)]
+    pub consumption_curve_kwh_per_kg: Option<Vec<f64>>,
     #[serde(default)]
     pub store_kg: Option<Scheduled>,
     #[serde(default)]

@@ -218,6 +218,12 @@ pub const SECTIONS: &[Section] = &[
                 "solar::clearsky default",
                 "Linke turbidity for the Ineichen–Perez clear sky.",
             ),
+            (
+                "clear_sky_model",
+                "string",
+                "ineichen",
+                "Clear-sky GHI of the generator: ineichen (Ineichen & Perez 2002, with elevation and linke_turbidity_monthly) or haurwitz (Haurwitz 1945, zenith only; ignores the turbidity). clear_sky_index_monthly is relative to this model (fit-weather fits against Ineichen).",
+            ),
             ("dust_days_per_year", "number", "10", "Expected dust-event days per year (DOMAIN.md: 5–15)."),
             ("dust_months", "array of integers", "[3, 4, 5]", "Months with dust events."),
             ("dust_irradiance_factor_pu", "number", "0.65", "GHI multiplier on a dust day (assumption)."),
@@ -241,7 +247,13 @@ pub const SECTIONS: &[Section] = &[
                 "data_format",
                 "string",
                 "—",
-                "pvgis-tmy, pvgis-hourly (horizontal plane) or ninja (renewables.ninja weather).",
+                "pvgis-tmy, pvgis-hourly (horizontal plane), ninja (renewables.ninja weather) or generic (any hourly CSV, its layout declared in [site.generic]).",
+            ),
+            (
+                "generic",
+                "table",
+                "—",
+                "Layout of a generic CSV (data_format = \"generic\"): the [site.generic] table below.",
             ),
             (
                 "data_mode",
@@ -255,6 +267,80 @@ pub const SECTIONS: &[Section] = &[
                 "integer",
                 "15",
                 "Blocks come from calendar days within ± this many days of their place in the year (resample).",
+            ),
+        ],
+    ),
+    (
+        "site.generic",
+        "[site.generic]",
+        "Layout of a site's generic hourly CSV (`data_format = \"generic\"`), written after the site's `[[site]]` keys. The site needs GHI (or DNI and DHI), air temperature and wind speed; rows must be hourly without gaps (up to 3 missing hours in a row are interpolated). NREL PVWatts hourly output: `header_line` = the line of `\"Month\",\"Day\",\"Hour\",...`, `time_column = [\"Month\", \"Day\", \"Hour\"]`, `time_format = \"%m %d %H\"`, `year` (any non-leap year), `time_convention = \"start\"`, the site's standard-time `utc_offset_h`, `dni_column = \"Beam Irradiance (W/m^2)\"`, `dhi_column = \"Diffuse Irradiance (W/m^2)\"`, `temperature_column = \"Ambient Temperature (C)\"`, `wind_column = \"Wind Speed (m/s)\"` (and `footer_lines = 1` if the file ends with a totals row). TMY3: `header_line = 2`, `time_column = [\"Date (MM/DD/YYYY)\", \"Time (HH:MM)\"]`, `time_format = \"%m/%d/%Y %H:%M\"`, `year` (the months come from different years), `time_convention = \"end\"`.",
+        &[
+            (
+                "time_column",
+                "string or array of strings",
+                "required",
+                "Header of the time-stamp column, or of several (e.g. [\"Month\", \"Day\", \"Hour\"]) whose cells are joined with single spaces before time_format applies.",
+            ),
+            (
+                "time_format",
+                "string",
+                "\"%Y-%m-%d %H:%M\"",
+                "unix (seconds since 1970 UTC), or a pattern of %Y %m %d %H (0–24; 24:00 is midnight of the next day) %M %S and literal characters, e.g. \"%d/%m/%Y %H:%M\" or \"%m %d %H\"; %m and %d required.",
+            ),
+            (
+                "year",
+                "integer",
+                "the stamps' %Y",
+                "Year of every time stamp, replacing the file's own: required when time_format has no %Y; for typical years (TMY3) whose months come from different years.",
+            ),
+            (
+                "utc_offset_h",
+                "number",
+                "required (0 for unix)",
+                "Hours ahead of UTC of the time stamps (a fixed offset: local standard time, no daylight saving).",
+            ),
+            (
+                "time_convention",
+                "string",
+                "required",
+                "What a stamp marks about its hour: start (hours 0–23, e.g. PVWatts), middle, or end (hours 1–24, e.g. TMY3 and loggers).",
+            ),
+            (
+                "header_line",
+                "integer",
+                "first line not blank or #",
+                "1-based line of the header row; every line above it (a metadata preamble) is skipped.",
+            ),
+            ("footer_lines", "integer", "0", "Lines at the end of the file to ignore, e.g. 1 for a totals row."),
+            ("delimiter", "string", "\",\"", "Field delimiter, one ASCII character (e.g. \";\", \"\\t\")."),
+            (
+                "missing",
+                "array of strings",
+                "[]",
+                "Cell texts meaning a missing value (e.g. [\"NA\", \"-9999\", \"\"]); any other non-number is an error.",
+            ),
+            ("ghi_column", "string", "—", "Header of the global horizontal irradiance column."),
+            (
+                "dni_column",
+                "string",
+                "—",
+                "Instead of ghi_column, with dhi_column: direct normal irradiance; GHI = DNI·cos z + DHI with the apparent solar zenith z at the middle of the hour (NREL SPA; cos z floored at 0).",
+            ),
+            ("dhi_column", "string", "—", "Diffuse horizontal irradiance (with dni_column)."),
+            (
+                "irradiance_unit",
+                "string",
+                "W/m2",
+                "Unit of the irradiance columns: W/m2, kW/m2, Wh/m2 or kWh/m2 (hourly sums), J/m2 (hourly accumulation).",
+            ),
+            ("temperature_column", "string", "required", "Header of the air temperature column."),
+            ("temperature_unit", "string", "C", "C, K or F."),
+            ("wind_column", "string", "required", "Header of the wind speed column, m/s."),
+            (
+                "wind_height_m",
+                "number",
+                "10",
+                "Height of the wind measurement, m; replaces the site's wind_height_m (fleets shear to hub height from it).",
             ),
         ],
     ),
@@ -325,9 +411,66 @@ pub const SECTIONS: &[Section] = &[
                 "-0.0030",
                 "Power temperature coefficient, per °C (TOPCon −0.0029 … PERC −0.0035).",
             ),
+            (
+                "cell_temperature_model",
+                "string",
+                "sapm",
+                "Cell temperature from plane-of-array irradiance, air temperature and the 10 m wind speed: sapm (King et al. 2004, SAND2004-3535, Eq. 11–12) or pvsyst (PVsyst heat-loss factors U = U_c + U_v·WS).",
+            ),
+            (
+                "sapm_mounting",
+                "string",
+                "open-rack-glass-glass",
+                "SAPM coefficient set of King et al. 2004 Table 1 (a, b, ΔT): open-rack-glass-glass (−3.47, −0.0594, 3), close-mount-glass-glass (−2.98, −0.0471, 1), open-rack-glass-polymer (−3.56, −0.075, 3), insulated-back-glass-polymer (−2.81, −0.0455, 0).",
+            ),
+            (
+                "sapm_a",
+                "number",
+                "from sapm_mounting",
+                "SAPM a (−10 to 0): ln of the module–air temperature rise per W/m² at zero wind.",
+            ),
+            ("sapm_b_s_per_m", "number", "from sapm_mounting", "SAPM b, s/m (−1 to 0): wind cooling."),
+            ("sapm_delta_t_c", "number", "from sapm_mounting", "SAPM cell–back-of-module difference at 1000 W/m², °C."),
+            (
+                "pvsyst_uc_w_m2k",
+                "number",
+                "29",
+                "PVsyst constant heat-loss factor U_c, W/m²K (29 free-standing, 20 semi-integrated, 15 integrated; PVsyst manual).",
+            ),
+            ("pvsyst_uv_w_s_m3k", "number", "0", "PVsyst wind heat-loss factor U_v, W·s/m³K."),
+            (
+                "module_efficiency_pu",
+                "number",
+                "0.1",
+                "PVsyst: module efficiency η (energy leaving as electricity, not heat).",
+            ),
+            ("absorptance_pu", "number", "0.9", "PVsyst: absorption coefficient α of the module."),
             ("noct_c", "number", "45", "Nominal operating cell temperature, °C (informational)."),
             ("losses_pu", "number", "0.09", "DC wiring, mismatch, transformer and other losses."),
-            ("inverter_efficiency_pu", "number", "0.985", "Inverter efficiency."),
+            (
+                "inverter_efficiency_pu",
+                "number",
+                "0.985",
+                "Inverter efficiency: constant, or the nominal efficiency η_nom of the PVWatts curve (not with a tabulated curve).",
+            ),
+            (
+                "inverter_model",
+                "string",
+                "constant",
+                "constant (AC = η·DC, clipped at the AC rating), pvwatts (part-load curve η = η_nom/0.9637·(−0.0162ζ − 0.0059/ζ + 0.9858), ζ = DC/(MWac/η_nom); Dobos 2014, NREL/TP-6A20-62641) or curve (inverter_curve_*). All inverters of the fleet share its DC power equally.",
+            ),
+            (
+                "inverter_curve_load_pu",
+                "array of numbers",
+                "—",
+                "inverter_model = \"curve\": AC output as a fraction of the AC rating at each point, strictly increasing in (0, 1] (e.g. the CEC test points [0.1, 0.2, 0.3, 0.5, 0.75, 1.0]).",
+            ),
+            (
+                "inverter_curve_efficiency_pu",
+                "array of numbers",
+                "—",
+                "Efficiency at each point (0.01–1). Interpolated linearly in DC input (load/efficiency at the points), held constant outside them; AC clipped at the rating.",
+            ),
             ("soiling_rate_pu_per_day", "number", "0.0015", "Soiling build-up per day between cleanings."),
             ("cleaning_interval_days", "integer", "45", "Days between cleanings (DOMAIN.md: 1–2 months)."),
             (
@@ -436,7 +579,24 @@ pub const SECTIONS: &[Section] = &[
             ("zone", "string", "required", "Zone."),
             ("capacity_mw", "number or schedule", "required", "Rated input, MW."),
             ("min_load_pu", "number", "0.25", "Minimum stable load (DOMAIN.md: 20–30 %)."),
-            ("consumption_kwh_per_kg", "number", "53", "kWh per kg H2 at the AC bus (DOMAIN.md: 48–60)."),
+            (
+                "consumption_kwh_per_kg",
+                "number",
+                "53",
+                "kWh per kg H2 at the AC bus (DOMAIN.md: 48–60), at every load; not with a consumption curve.",
+            ),
+            (
+                "consumption_curve_load_pu",
+                "array of numbers",
+                "—",
+                "Part-load curve: load as a fraction of the online capacity at each point, strictly increasing in (0, 1]. The stack curve applies to the whole online plant (all online stacks equally loaded).",
+            ),
+            (
+                "consumption_curve_kwh_per_kg",
+                "array of numbers",
+                "—",
+                "Specific consumption at each point, kWh/kg (39.4–200), interpolated linearly and held constant outside the points; load/consumption must increase (more power, more hydrogen).",
+            ),
             ("store_kg", "number or schedule", "0", "Hydrogen store, kg."),
             ("initial_store_pu", "number", "0.5", "Store fill at the start of each sample."),
             (
@@ -586,6 +746,8 @@ mod tests {
         let body = "zzz_not_a_key = 1\n";
         let text = if table == "scenario" {
             format!("[scenario]\n{body}")
+        } else if let Some((parent, _)) = table.split_once('.') {
+            format!("[scenario]\nname='x'\nstudy_year=2030\n[[{parent}]]\n[{table}]\n{body}")
         } else if array {
             format!("[scenario]\nname='x'\nstudy_year=2030\n[[{table}]]\n{body}")
         } else {

@@ -233,6 +233,50 @@ impl Ctx<'_> {
         }
     }
 
+    /// A tabulated curve given as two arrays: both present, of equal length
+    /// (2 to 100 points), x strictly increasing within its range, y within
+    /// its range. `keys` are the (key, value) of the x and y arrays;
+    /// ranges are (lo, hi, unit). `None` after reporting a problem.
+    fn curve(
+        &mut self,
+        base: &[Seg],
+        keys: [(&str, Option<Vec<f64>>); 2],
+        x_range: (f64, f64, &str),
+        y_range: (f64, f64, &str),
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let [(kx, x), (ky, y)] = keys;
+        let (Some(x), Some(y)) = (x, y) else {
+            self.bad(
+                key(base, kx),
+                format!("a curve needs both `{kx}` and `{ky}`"),
+                format!("`{kx}` and `{ky}`: arrays of equal length"),
+            );
+            return None;
+        };
+        if x.len() != y.len() || !(2..=100).contains(&x.len()) {
+            self.bad(
+                key(base, ky),
+                format!("{} values of `{kx}` and {} of `{ky}`", x.len(), y.len()),
+                "arrays of equal length, 2 to 100 points",
+            );
+            return None;
+        }
+        let before = self.problems.len();
+        for (k, v, (lo, hi, unit)) in [(kx, &x, x_range), (ky, &y, y_range)] {
+            for (i, val) in v.iter().enumerate() {
+                let mut p = key(base, k);
+                p.push(Seg::Index(i));
+                self.check(p, *val, lo, hi, unit);
+            }
+        }
+        if let Some(i) = x.windows(2).position(|w| w[1] <= w[0]) {
+            let mut p = key(base, kx);
+            p.push(Seg::Index(i + 1));
+            self.bad(p, format!("{} does not increase from {}", x[i + 1], x[i]), "strictly increasing values");
+        }
+        (self.problems.len() == before).then_some((x, y))
+    }
+
     /// A unit count for outage modelling: at most 100,000 units per group
     /// (the samplers keep tables of that size).
     /// `given`: the user set the unit size or count (an error past the cap);
@@ -607,6 +651,8 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 true
             }
         };
+        let cell_temperature = resolve_cell_temperature(&mut cx, &b, s);
+        let (inverter, inverter_efficiency_pu) = resolve_inverter(&mut cx, &b, s);
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
             zone,
@@ -660,17 +706,11 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 0.0,
                 "fraction per °C",
             ),
+            cell_temperature,
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
-            inverter_efficiency_pu: cx.num(
-                &b,
-                "inverter_efficiency_pu",
-                s.inverter_efficiency_pu,
-                0.985,
-                0.5,
-                1.0,
-                "fraction",
-            ),
+            inverter_efficiency_pu,
+            inverter,
             soiling_rate_pu_per_day: cx.num(
                 &b,
                 "soiling_rate_pu_per_day",
@@ -818,20 +858,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             cx.bad(key(&b, "units"), "0 units", "1 or more");
         }
         let zero = Scheduled::Constant(0.0);
+        let (consumption_kwh_per_kg, consumption_curve) = resolve_consumption(&mut cx, &b, e);
         electrolysers.push(Electrolyser {
             name: e.name.clone(),
             zone,
             capacity_mw,
             min_load_pu: cx.num(&b, "min_load_pu", e.min_load_pu, 0.25, 0.0, 1.0, "fraction of available capacity"),
-            consumption_kwh_per_kg: cx.num(
-                &b,
-                "consumption_kwh_per_kg",
-                e.consumption_kwh_per_kg,
-                53.0,
-                39.4,
-                200.0,
-                "kWh per kg H2 (39.4 is the higher heating value)",
-            ),
+            consumption_kwh_per_kg,
+            consumption_curve,
             store_kg: cx.sched(&b, "store_kg", e.store_kg.as_ref().unwrap_or(&zero), 0.0, 1.0e12, "kg"),
             initial_store_pu: cx.num(&b, "initial_store_pu", e.initial_store_pu, 0.5, 0.0, 1.0, "fraction of store_kg"),
             offtake_kg_per_h: cx.sched(
@@ -1220,6 +1254,202 @@ fn resolve_economics(
     }
 }
 
+/// Cell-temperature model of a PV fleet: SAPM (default, open rack
+/// glass/glass as before the option existed) or PVsyst; a coefficient of
+/// the other model is an error rather than silently ignored.
+fn resolve_cell_temperature(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> CellTemperature {
+    use crate::solar::temperature::SapmParams;
+    let sapm_keys = [
+        ("sapm_mounting", s.sapm_mounting.is_some()),
+        ("sapm_a", s.sapm_a.is_some()),
+        ("sapm_b_s_per_m", s.sapm_b_s_per_m.is_some()),
+        ("sapm_delta_t_c", s.sapm_delta_t_c.is_some()),
+    ];
+    let pvsyst_keys = [
+        ("pvsyst_uc_w_m2k", s.pvsyst_uc_w_m2k.is_some()),
+        ("pvsyst_uv_w_s_m3k", s.pvsyst_uv_w_s_m3k.is_some()),
+        ("module_efficiency_pu", s.module_efficiency_pu.is_some()),
+        ("absorptance_pu", s.absorptance_pu.is_some()),
+    ];
+    let model = s.cell_temperature_model.as_deref().unwrap_or("sapm");
+    let other: &[(&str, bool)] = match model {
+        "sapm" => &pvsyst_keys,
+        "pvsyst" => &sapm_keys,
+        _ => {
+            cx.bad(
+                key(b, "cell_temperature_model"),
+                format!("unknown cell-temperature model `{model}`{}", suggest(model, &["sapm", "pvsyst"])),
+                "sapm, pvsyst",
+            );
+            &[]
+        }
+    };
+    for &(k, given) in other {
+        if given {
+            cx.bad(
+                key(b, k),
+                format!("has no effect with cell_temperature_model = \"{model}\""),
+                format!(
+                    "remove it, or set cell_temperature_model = \"{}\" (the model it belongs to)",
+                    if model == "sapm" { "pvsyst" } else { "sapm" }
+                ),
+            );
+        }
+    }
+    if model == "pvsyst" {
+        // PVsyst free-standing defaults U_c = 29 W/m²K, U_v = 0 (PVsyst
+        // manual, "Array thermal losses"; pvlib `pvsyst_cell`).
+        return CellTemperature::Pvsyst {
+            uc_w_m2k: cx.num(b, "pvsyst_uc_w_m2k", s.pvsyst_uc_w_m2k, 29.0, 1.0, 100.0, "W/m²K"),
+            uv_w_s_m3k: cx.num(b, "pvsyst_uv_w_s_m3k", s.pvsyst_uv_w_s_m3k, 0.0, 0.0, 20.0, "W·s/m³K"),
+            module_efficiency_pu: cx.num(
+                b,
+                "module_efficiency_pu",
+                s.module_efficiency_pu,
+                0.1,
+                0.0,
+                0.5,
+                "fraction of absorbed irradiance converted to electricity",
+            ),
+            absorptance_pu: cx.num(b, "absorptance_pu", s.absorptance_pu, 0.9, 0.1, 1.0, "fraction"),
+        };
+    }
+    let names: Vec<&str> = SapmParams::MOUNTINGS.iter().map(|m| m.0).collect();
+    let preset = match s.sapm_mounting.as_deref() {
+        None => SapmParams::OPEN_RACK_GLASS_GLASS,
+        Some(m) => match SapmParams::MOUNTINGS.iter().find(|x| x.0 == m) {
+            Some(x) => x.1,
+            None => {
+                cx.bad(
+                    key(b, "sapm_mounting"),
+                    format!("unknown SAPM mounting `{m}`{}", suggest(m, &names)),
+                    names.join(", "),
+                );
+                SapmParams::OPEN_RACK_GLASS_GLASS
+            }
+        },
+    };
+    CellTemperature::Sapm {
+        a: cx.num(b, "sapm_a", s.sapm_a, preset.a, -10.0, 0.0, "SAPM a, natural log of °C·m²/W"),
+        b_s_per_m: cx.num(b, "sapm_b_s_per_m", s.sapm_b_s_per_m, preset.b, -1.0, 0.0, "SAPM b, s/m"),
+        delta_t_c: cx.num(b, "sapm_delta_t_c", s.sapm_delta_t_c, preset.delta_t, 0.0, 30.0, "°C at 1000 W/m²"),
+    }
+}
+
+/// Specific consumption of an electrolyser: a constant (default 53 kWh/kg)
+/// or a part-load curve, whose value at full load is reported.
+fn resolve_consumption(cx: &mut Ctx, b: &[Seg], e: &RawElectrolyser) -> (f64, Option<Curve>) {
+    const UNIT: &str = "kWh per kg H2 (39.4 is the higher heating value)";
+    let curve_given = e.consumption_curve_load_pu.is_some() || e.consumption_curve_kwh_per_kg.is_some();
+    if !curve_given {
+        return (cx.num(b, "consumption_kwh_per_kg", e.consumption_kwh_per_kg, 53.0, 39.4, 200.0, UNIT), None);
+    }
+    if e.consumption_kwh_per_kg.is_some() {
+        cx.bad(
+            key(b, "consumption_kwh_per_kg"),
+            "given together with a consumption curve",
+            "either consumption_kwh_per_kg, or consumption_curve_load_pu with consumption_curve_kwh_per_kg",
+        );
+    }
+    let Some((load, kwh)) = cx.curve(
+        b,
+        [
+            ("consumption_curve_load_pu", e.consumption_curve_load_pu.clone()),
+            ("consumption_curve_kwh_per_kg", e.consumption_curve_kwh_per_kg.clone()),
+        ],
+        (1e-3, 1.0, "load as a fraction of the online capacity"),
+        (39.4, 200.0, UNIT),
+    ) else {
+        return (53.0, None);
+    };
+    // More power must give more hydrogen: load/consumption increasing, so
+    // that the output is monotone in power (dispatch inverts it to keep the
+    // store from overfilling).
+    let h: Vec<f64> = load.iter().zip(&kwh).map(|(l, k)| l / k).collect();
+    if let Some(i) = h.windows(2).position(|w| w[1] <= w[0]) {
+        cx.bad(
+            key(b, "consumption_curve_kwh_per_kg"),
+            format!(
+                "less hydrogen at more power between points {i} and {}: load/consumption {:.5} then {:.5}",
+                i + 1,
+                h[i],
+                h[i + 1]
+            ),
+            "consumptions with load/consumption (hydrogen per unit of capacity) increasing from point to point",
+        );
+    }
+    let curve = Curve { x: load, y: kwh };
+    (curve.at(1.0), Some(curve))
+}
+
+/// Inverter model of a PV fleet and the efficiency reported for it.
+fn resolve_inverter(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> (Inverter, f64) {
+    const NAMES: [&str; 3] = ["constant", "pvwatts", "curve"];
+    let model = s.inverter_model.as_deref().unwrap_or("constant");
+    let curve_keys = [
+        ("inverter_curve_load_pu", s.inverter_curve_load_pu.as_ref()),
+        ("inverter_curve_efficiency_pu", s.inverter_curve_efficiency_pu.as_ref()),
+    ];
+    let efficiency =
+        |cx: &mut Ctx| cx.num(b, "inverter_efficiency_pu", s.inverter_efficiency_pu, 0.985, 0.5, 1.0, "fraction");
+    match model {
+        "constant" | "pvwatts" => {
+            for (k, v) in curve_keys {
+                if v.is_some() {
+                    cx.bad(
+                        key(b, k),
+                        format!("has no effect with inverter_model = \"{model}\""),
+                        "remove it, or set inverter_model = \"curve\"",
+                    );
+                }
+            }
+            let inv = if model == "pvwatts" { Inverter::PvWatts } else { Inverter::Constant };
+            (inv, efficiency(cx))
+        }
+        "curve" => {
+            if s.inverter_efficiency_pu.is_some() {
+                cx.bad(
+                    key(b, "inverter_efficiency_pu"),
+                    "has no effect with inverter_model = \"curve\" (the curve gives the efficiency)",
+                    "remove it, or use inverter_model = \"constant\" or \"pvwatts\"",
+                );
+            }
+            let Some((load, eff)) = cx.curve(
+                b,
+                curve_keys.map(|(k, v)| (k, v.cloned())),
+                (1e-3, 1.0, "AC output as a fraction of the AC rating"),
+                (0.01, 1.0, "efficiency, fraction"),
+            ) else {
+                return (Inverter::Constant, 0.985);
+            };
+            // Nodes in DC input per unit of the AC rating: x = load/η.
+            let x: Vec<f64> = load.iter().zip(&eff).map(|(l, e)| l / e).collect();
+            if let Some(i) = x.windows(2).position(|w| w[1] <= w[0]) {
+                cx.bad(
+                    key(b, "inverter_curve_efficiency_pu"),
+                    format!(
+                        "more AC output for less DC input between points {i} and {}: load/efficiency {:.4} then {:.4}",
+                        i + 1,
+                        x[i],
+                        x[i + 1]
+                    ),
+                    "efficiencies with load/efficiency (the DC input) increasing from point to point",
+                );
+            }
+            let last = *eff.last().unwrap_or(&0.985);
+            (Inverter::Curve(Curve { x, y: eff }), last)
+        }
+        other => {
+            cx.bad(
+                key(b, "inverter_model"),
+                format!("unknown inverter model `{other}`{}", suggest(other, &NAMES)),
+                NAMES.join(", "),
+            );
+            (Inverter::Constant, 0.985)
+        }
+    }
+}
+
 fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
     let b = idx("site", i);
     // Defaults: Luanjingtan values from DOMAIN.md where it gives them;
@@ -1249,6 +1479,17 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             }
             v.clone()
         }
+    };
+    let clear_sky_model = match s.clear_sky_model.as_deref() {
+        None => ClearSkyModel::Ineichen,
+        Some(m) => ClearSkyModel::parse(m).unwrap_or_else(|| {
+            cx.bad(
+                key(&b, "clear_sky_model"),
+                format!("unknown clear-sky model `{m}`{}", suggest(m, &ClearSkyModel::NAMES)),
+                ClearSkyModel::NAMES.join(", "),
+            );
+            ClearSkyModel::Ineichen
+        }),
     };
     Site {
         name: s.name.clone(),
@@ -1341,6 +1582,7 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             10.0,
             "Linke turbidity",
         ),
+        clear_sky_model,
         dust_days_per_year: cx.num(&b, "dust_days_per_year", s.dust_days_per_year, 10.0, 0.0, 200.0, "days per year"),
         dust_months,
         dust_irradiance_factor_pu: cx.num(
@@ -1399,6 +1641,14 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
 /// Load a site's weather data file, when the site has one.
 fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h: f64) -> Option<SiteData> {
     let b = idx("site", i);
+    if s.data_file.is_none() && s.generic.is_some() {
+        cx.bad(
+            key(&b, "generic"),
+            "a [site.generic] table without data_file",
+            "data_file and data_format = \"generic\" with it",
+        );
+        return None;
+    }
     let file = match (&s.data_file, &s.data_format, &s.data_mode) {
         (None, None, None) => return None,
         (Some(f), _, _) => f.clone(),
@@ -1407,12 +1657,28 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let formats = ["pvgis-tmy", "pvgis-hourly", "ninja"];
+    let formats = ["pvgis-tmy", "pvgis-hourly", "ninja", "generic"];
     let format = s.data_format.clone().unwrap_or_default();
     if !formats.contains(&format.as_str()) {
         cx.bad(key(&b, "data_format"), format!("`{format}`{}", suggest(&format, &formats)), formats.join(", "));
         return None;
     }
+    if format != "generic" && s.generic.is_some() {
+        cx.bad(
+            key(&b, "generic"),
+            format!("a [site.generic] table with data_format = \"{format}\""),
+            "[site.generic] only with data_format = \"generic\" (the other formats have a fixed layout)",
+        );
+        return None;
+    }
+    let generic = if format == "generic" {
+        match generic_spec(cx, &b, s) {
+            Some(g) => Some(g),
+            None => return None,
+        }
+    } else {
+        None
+    };
     let mode = match s.data_mode.as_deref().unwrap_or("resample") {
         "replay" => DataMode::Replay,
         "resample" => DataMode::Resample,
@@ -1438,9 +1704,10 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let parsed = match format.as_str() {
-        "pvgis-tmy" => crate::data::pvgis::read_tmy(&text, &name),
-        "pvgis-hourly" => crate::data::pvgis::read_hourly(&text, &name),
+    let parsed = match (format.as_str(), &generic) {
+        ("pvgis-tmy", _) => crate::data::pvgis::read_tmy(&text, &name),
+        ("pvgis-hourly", _) => crate::data::pvgis::read_hourly(&text, &name),
+        (_, Some(spec)) => crate::data::generic::read(&text, &name, spec),
         _ => crate::data::ninja::read_weather(&text, &name),
     };
     let series = match parsed {
@@ -1508,6 +1775,153 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
         }
     };
     Some(SiteData { file, format, mode, block_days, window_days, series: std::sync::Arc::new(series), replayed })
+}
+
+/// The reading spec of a site's generic CSV from its `[site.generic]`
+/// table, every key checked here (so that a problem points at the scenario
+/// key, not at the data file); `None` after reporting problems.
+fn generic_spec(cx: &mut Ctx, b: &[Seg], s: &RawSite) -> Option<crate::data::generic::GenericSpec> {
+    use crate::data::TimeConvention;
+    use crate::data::generic::{self, GenericSpec, TimeFormat};
+    let Some(g) = &s.generic else {
+        cx.bad(
+            key(b, "data_format"),
+            "data_format = \"generic\" without a [site.generic] table",
+            "a [site.generic] table declaring the file's layout: time_column, time_format, utc_offset_h, \
+             time_convention and the ghi_column (or dni_column and dhi_column), temperature_column and wind_column",
+        );
+        return None;
+    };
+    let gb = key(b, "generic");
+    let before = cx.problems.len();
+    let (time_column, more_time_columns) = match &g.time_column {
+        ColumnNames::One(c) => (c.clone(), Vec::new()),
+        ColumnNames::Many(v) if !v.is_empty() => (v[0].clone(), v[1..].to_vec()),
+        ColumnNames::Many(_) => {
+            cx.bad(key(&gb, "time_column"), "an empty list", "a column name, or a list of column names");
+            (String::new(), Vec::new())
+        }
+    };
+    let time_format = g.time_format.clone().unwrap_or_else(|| GenericSpec::default().time_format);
+    let unix = time_format.trim().eq_ignore_ascii_case("unix");
+    match TimeFormat::new(&time_format) {
+        Err(e) => cx.bad(key(&gb, "time_format"), format!("`{time_format}`: {e}"), generic::TIME_FORMAT_ACCEPTED),
+        Ok(f) if !f.has_year() && g.year.is_none() => cx.bad(
+            key(&gb, "time_format"),
+            format!("`{time_format}` has no %Y and no `year` is given"),
+            "a format with %Y, or `year` = the year of the data (any non-leap year for a typical year)",
+        ),
+        Ok(_) => {}
+    }
+    if let Some(y) = g.year
+        && !(1900..=2200).contains(&y)
+    {
+        cx.bad(key(&gb, "year"), format!("{y} is out of range"), "a year from 1900 to 2200");
+    }
+    let utc_offset_h = match g.utc_offset_h {
+        Some(x) => cx.check(key(&gb, "utc_offset_h"), x, -12.0, 14.0, "hours ahead of UTC of the time stamps"),
+        None if unix => 0.0,
+        None => {
+            cx.bad(
+                key(&gb, "utc_offset_h"),
+                "required key `utc_offset_h` is missing",
+                "the hours ahead of UTC of the file's time stamps, e.g. 8 for China Standard Time, 0 for UTC",
+            );
+            0.0
+        }
+    };
+    let convention = match g.time_convention.as_deref() {
+        None => {
+            cx.bad(
+                key(&gb, "time_convention"),
+                "required key `time_convention` is missing",
+                "start, middle or end: what a time stamp marks about its hour (hours 0–23 usually mark the start, \
+                 1–24 the end)",
+            );
+            TimeConvention::IntervalStart
+        }
+        Some(c) => TimeConvention::parse(c).unwrap_or_else(|| {
+            cx.bad(key(&gb, "time_convention"), format!("unknown convention `{c}`"), "start, middle, end");
+            TimeConvention::IntervalStart
+        }),
+    };
+    if g.header_line == Some(0) {
+        cx.bad(key(&gb, "header_line"), "0", "the 1-based line number of the header row");
+    }
+    let delimiter = match g.delimiter.as_deref() {
+        None => b',',
+        Some(d) if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "#" | "\n" | "\r") => d.as_bytes()[0],
+        Some(d) => {
+            cx.bad(
+                key(&gb, "delimiter"),
+                format!("`{}`", d.escape_default()),
+                "one ASCII character other than a quote, `#` or a line break, e.g. \",\", \";\" or \"\\t\"",
+            );
+            b','
+        }
+    };
+    let irradiance_unit = g.irradiance_unit.clone().unwrap_or_else(|| "W/m2".into());
+    if generic::ghi_unit(&irradiance_unit).is_none() {
+        cx.bad(key(&gb, "irradiance_unit"), format!("unknown unit `{irradiance_unit}`"), generic::IRRADIANCE_UNITS);
+    }
+    let temperature_unit = g.temperature_unit.clone().unwrap_or_else(|| "C".into());
+    if generic::temp_unit(&temperature_unit).is_none() {
+        cx.bad(key(&gb, "temperature_unit"), format!("unknown unit `{temperature_unit}`"), generic::TEMPERATURE_UNITS);
+    }
+    match (&g.ghi_column, &g.dni_column, &g.dhi_column) {
+        (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+        (None, None, None) => cx.bad(
+            key(&gb, "ghi_column"),
+            "no irradiance column",
+            "ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
+        ),
+        (Some(_), _, _) => cx.bad(
+            key(&gb, if g.dni_column.is_some() { "dni_column" } else { "dhi_column" }),
+            "given together with ghi_column",
+            "either ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
+        ),
+        (None, _, _) => cx.bad(
+            key(&gb, if g.dni_column.is_some() { "dhi_column" } else { "dni_column" }),
+            "required with the other of dni_column and dhi_column",
+            "both dni_column and dhi_column (GHI = DNI·cos z + DHI), or ghi_column",
+        ),
+    }
+    for (k, v) in [("temperature_column", &g.temperature_column), ("wind_column", &g.wind_column)] {
+        if v.is_none() {
+            cx.bad(
+                key(&gb, k),
+                format!("required key `{k}` is missing"),
+                "the header of the column (a site's data needs GHI, air temperature and wind speed)",
+            );
+        }
+    }
+    let wind_height_m = cx.num(&gb, "wind_height_m", g.wind_height_m, 10.0, 1.0, 300.0, "m above ground");
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(GenericSpec {
+        time_column,
+        more_time_columns,
+        time_format,
+        year: g.year,
+        utc_offset_h,
+        convention,
+        ghi_column: g.ghi_column.clone(),
+        dni_column: g.dni_column.clone(),
+        dhi_column: g.dhi_column.clone(),
+        ghi_unit: irradiance_unit,
+        temp_column: g.temperature_column.clone(),
+        temp_unit: temperature_unit,
+        wind_column: g.wind_column.clone(),
+        wind_height_m,
+        missing: g.missing.clone().unwrap_or_default(),
+        delimiter,
+        header_line: g.header_line,
+        footer_lines: g.footer_lines.unwrap_or(0),
+        latitude_deg: Some(s.latitude_deg),
+        longitude_deg: Some(s.longitude_deg),
+        elevation_m: Some(s.elevation_m),
+    })
 }
 
 /// " (did you mean `x`?)" when a close name exists.

@@ -20,6 +20,8 @@
 //!    [`irradiance::iam_physical`] give the optical loss of the beam.
 //! 6. [`temperature::cell_temperature_sapm`] /
 //!    [`temperature::cell_temperature_pvsyst`] give cell temperature.
+//! 7. [`inverter::pvwatts_ac`] (PVWatts v5 part-load curve) or
+//!    [`inverter::curve_ac`] (tabulated) turn DC into AC power.
 //!
 //! Conventions throughout: angles in degrees; azimuths measured from north,
 //! clockwise (east = 90, south = 180); irradiance in W/m²; temperature in °C;
@@ -32,9 +34,10 @@
 //! Sources are cited per file; numerical results are checked in the unit
 //! tests against the SPA report's worked example and against pvlib-python
 //! 0.16.1. What this module is not: a weather generator, a PV electrical
-//! (I–V / inverter) model, or a shading / bifacial / spectral model.
+//! (I–V) model, a voltage-dependent inverter model, or a shading / bifacial / spectral model.
 
 pub mod clearsky;
+pub mod inverter;
 pub mod irradiance;
 pub mod spa;
 pub mod temperature;

@@ -32,6 +32,20 @@ impl SapmParams {
     /// Glass/cell/polymer sheet, open rack: a = −3.56, b = −0.075,
     /// ΔT = 3 °C (King et al. 2004, Table 1).
     pub const OPEN_RACK_GLASS_POLYMER: Self = Self { a: -3.56, b: -0.075, delta_t: 3.0 };
+    /// Glass/cell/glass, close roof mount: a = −2.98, b = −0.0471,
+    /// ΔT = 1 °C (King et al. 2004, Table 1).
+    pub const CLOSE_MOUNT_GLASS_GLASS: Self = Self { a: -2.98, b: -0.0471, delta_t: 1.0 };
+    /// Glass/cell/polymer sheet, insulated back: a = −2.81, b = −0.0455,
+    /// ΔT = 0 °C (King et al. 2004, Table 1).
+    pub const INSULATED_BACK_GLASS_POLYMER: Self = Self { a: -2.81, b: -0.0455, delta_t: 0.0 };
+
+    /// The Table 1 sets by name, as scenario files spell them.
+    pub const MOUNTINGS: [(&'static str, Self); 4] = [
+        ("open-rack-glass-glass", Self::OPEN_RACK_GLASS_GLASS),
+        ("close-mount-glass-glass", Self::CLOSE_MOUNT_GLASS_GLASS),
+        ("open-rack-glass-polymer", Self::OPEN_RACK_GLASS_POLYMER),
+        ("insulated-back-glass-polymer", Self::INSULATED_BACK_GLASS_POLYMER),
+    ];
 }
 
 /// SAPM reference irradiance for the ΔT term, W/m² (King et al. 2004 Eq. 12).
@@ -99,6 +113,22 @@ mod tests {
             assert!((c - pv).abs() < 1e-8, "{e} {ta} {ws}: pvsyst {c} vs {pv}");
             assert!((d - pv2).abs() < 1e-8, "{e} {ta} {ws}: pvsyst2 {d} vs {pv2}");
         }
+    }
+
+    #[test]
+    fn mounting_presets_match_king_2004_eq_11_12() {
+        // Hand-computed from Eq. 11–12 with the Table 1 coefficients:
+        // close mount glass/glass 1000·e^(−2.98−0.0471) + 25 + 1 = 74.455957,
+        // 800·e^(−2.98−0.0471·3) + 10 + 0.8 = 46.079841; insulated back
+        // glass/polymer 1000·e^(−2.81−0.0455) + 25 = 82.527050,
+        // 800·e^(−2.81−0.0455·3) + 10 = 52.018573.
+        let cm = SapmParams::CLOSE_MOUNT_GLASS_GLASS;
+        let ib = SapmParams::INSULATED_BACK_GLASS_POLYMER;
+        assert!((cell_temperature_sapm(1000.0, 25.0, 1.0, cm) - 74.455957).abs() < 1e-6);
+        assert!((cell_temperature_sapm(800.0, 10.0, 3.0, cm) - 46.079841).abs() < 1e-6);
+        assert!((cell_temperature_sapm(1000.0, 25.0, 1.0, ib) - 82.527050).abs() < 1e-6);
+        assert!((cell_temperature_sapm(800.0, 10.0, 3.0, ib) - 52.018573).abs() < 1e-6);
+        assert_eq!(SapmParams::MOUNTINGS[0].1, SapmParams::OPEN_RACK_GLASS_GLASS);
     }
 
     #[test]
