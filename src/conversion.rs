@@ -52,6 +52,9 @@ pub struct SolarPre {
     /// Per hour: cos of the angle of incidence times the beam IAM (0 when
     /// the sun is behind the module or below the horizon).
     pub beam_factor: Vec<f32>,
+    /// Per hour: cos of the angle of incidence alone (0 likewise), for the
+    /// plane-of-array irradiance the cell-temperature models take.
+    pub beam_cos: Vec<f32>,
     /// Per hour: (1 + cos β)/2 and (1 − cos β)/2 (tracker tilt varies).
     pub sky_view: Vec<f32>,
     /// Per hour: Hay–Davies beam ratio R_b = cos θ / cos Z (0 when the sun
@@ -145,17 +148,22 @@ impl Converter {
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.
             // (Isotropic sky: A = 0, all diffuse spread evenly.)
             let a = if f.hay_davies && extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
-            let poa =
-                dni * p.beam_factor[t] as f64 + dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
+            let diffuse = dhi * (a * rb + (1.0 - a) * sky_up) + g * site.albedo_pu * sky_down;
+            // Irradiance reaching the cells (beam after the incidence-angle
+            // loss) drives DC power; the cell-temperature models are defined
+            // on the plane-of-array irradiance before that loss (King et al.
+            // 2004, eq. 11; PVsyst), as pvlib and PVWatts use them.
+            let poa = dni * p.beam_factor[t] as f64 + diffuse;
+            let poa_thermal = dni * p.beam_cos[t] as f64 + diffuse;
             let ws = wind[t] * p.wind_10m;
             let t_cell = match f.cell_temperature {
                 CellTemperature::Sapm { a, b_s_per_m, delta_t_c } => {
                     let sapm = solar::temperature::SapmParams { a, b: b_s_per_m, delta_t: delta_t_c };
-                    solar::temperature::cell_temperature_sapm(poa, temp[t], ws, sapm)
+                    solar::temperature::cell_temperature_sapm(poa_thermal, temp[t], ws, sapm)
                 }
                 CellTemperature::Pvsyst { uc_w_m2k, uv_w_s_m3k, module_efficiency_pu, absorptance_pu } => {
                     solar::temperature::cell_temperature_pvsyst(
-                        poa,
+                        poa_thermal,
                         temp[t],
                         ws,
                         uc_w_m2k,
@@ -206,6 +214,7 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
     let site = &model.sites[f.site];
     let h = geo.zenith_deg.len();
     let mut beam_factor = Vec::with_capacity(h);
+    let mut beam_cos = Vec::with_capacity(h);
     let mut sky_view = Vec::with_capacity(2 * h);
     let mut rb = Vec::with_capacity(h);
     for t in 0..h {
@@ -232,9 +241,11 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
         let cos_zen = zen.to_radians().cos();
         let up = zen < 90.0 && cos_aoi > 0.0;
         beam_factor.push(if up { (cos_aoi * solar::irradiance::iam_ashrae(aoi, IAM_B0)) as f32 } else { 0.0 });
-        // Guard the beam ratio near the horizon as pvlib's Hay–Davies does
-        // (cos Z floored at cos 85°).
-        rb.push(if up { (cos_aoi / cos_zen.max(0.0872)) as f32 } else { 0.0 });
+        beam_cos.push(if up { cos_aoi as f32 } else { 0.0 });
+        // Guard the beam ratio near the horizon as pvlib 0.16's Hay–Davies
+        // does (cos Z floored at 0.01745 = cos 89°; the same floor as
+        // `solar::irradiance::poa`).
+        rb.push(if up { (cos_aoi / cos_zen.max(0.01745)) as f32 } else { 0.0 });
         let ct = tilt.to_radians().cos();
         sky_view.push(((1.0 + ct) / 2.0) as f32);
         sky_view.push(((1.0 - ct) / 2.0) as f32);
@@ -242,6 +253,7 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
     SolarPre {
         site: f.site,
         beam_factor,
+        beam_cos,
         sky_view,
         rb,
         wind_10m: match site.shear_exponent {

@@ -122,3 +122,34 @@ fn fit_weather_writes_a_site_block_that_a_scenario_accepts() {
     assert_eq!(m.sites[0].name, "turin");
     assert!((m.sites[0].temperature_monthly_c[6] - m.sites[0].temperature_monthly_c[0]) > 10.0, "seasons recovered");
 }
+
+#[test]
+fn data_sites_take_their_monthly_temperatures_from_the_data() {
+    // Air density of wind power uses the site's monthly normals; a data
+    // site that does not set them gets the data's own monthly means (local
+    // time, UTC+1 here), not the Alxa defaults.
+    let dir = tempfile::tempdir().expect("tempdir");
+    fixture(dir.path());
+    let src = Source { name: "s.toml".into(), dir: Some(dir.path().to_path_buf()), text: scenario_text("replay") };
+    let model = scenario::load(&src).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(dir.path().join(TMY)).expect("fixture");
+    let series = renewplan::data::pvgis::read_tmy(&text, TMY).expect("fixture parses");
+    let (mut sum, mut n) = ([0.0; 12], [0usize; 12]);
+    for (t, x) in series.times_utc_s.iter().zip(&series.temp_c) {
+        let (_, m, _) = renewplan::data::civil_from_days(((t + 3600.0) / 86_400.0).floor() as i64);
+        sum[m as usize - 1] += x;
+        n[m as usize - 1] += 1;
+    }
+    for m in 0..12 {
+        let want = sum[m] / n[m] as f64;
+        assert!((model.sites[0].temperature_monthly_c[m] - want).abs() < 1e-9, "month {}", m + 1);
+    }
+    // Set explicitly, the scenario wins.
+    let explicit = scenario_text("replay").replace(
+        "data_mode = \"replay\"",
+        "data_mode = \"replay\"\ntemperature_monthly_c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]",
+    );
+    let src = Source { name: "s.toml".into(), dir: Some(dir.path().to_path_buf()), text: explicit };
+    let model = scenario::load(&src).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(model.sites[0].temperature_monthly_c[6], 7.0);
+}

@@ -133,13 +133,45 @@ fn pv_output_with(text: &str, ghi: &[f64], temp_c: f64, wind_m_s: f64) -> Vec<f6
 }
 
 /// Plane-of-array irradiance (γ = 0, ideal inverter) and the cell
-/// temperature read back from a second run with γ = −0.004/°C.
+/// temperature read back from a second run with γ = −0.004/°C, in the
+/// hours when the sun is down (the hand-made GHI is then all diffuse, so
+/// the irradiance after the incidence-angle loss, which DC power sees,
+/// equals the plane-of-array irradiance the thermal models take).
 fn poa_and_cell_temperature(fleet_extra: &str, ghi: f64, ta: f64, ws: f64) -> Vec<(f64, f64)> {
+    day_and_night(fleet_extra, ghi, ta, ws).1
+}
+
+/// The same pairs, split into (sun up, sun down) hours.
+#[allow(clippy::type_complexity)]
+fn day_and_night(fleet_extra: &str, ghi: f64, ta: f64, ws: f64) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
     let ideal = "dc_ac_ratio = 0.5\ntemperature_coefficient_per_c = 0\ninverter_efficiency_pu = 1\n";
-    let poa = pv_output(&scenario(24, "", &pv_fleet(&format!("{ideal}{fleet_extra}"))), ghi, ta, ws);
+    let text = scenario(24, "", &pv_fleet(&format!("{ideal}{fleet_extra}")));
+    let poa = pv_output(&text, ghi, ta, ws);
     let gamma = "dc_ac_ratio = 0.5\ntemperature_coefficient_per_c = -0.004\ninverter_efficiency_pu = 1\n";
     let hot = pv_output(&scenario(24, "", &pv_fleet(&format!("{gamma}{fleet_extra}"))), ghi, ta, ws);
-    poa.iter().zip(&hot).filter(|(p, _)| **p > 50.0).map(|(p, q)| (*p, 25.0 + (q / p - 1.0) / -0.004)).collect()
+    let m = model(&text);
+    let zenith = WeatherModel::new(&m).geometry[0].zenith_deg.clone();
+    let (mut day, mut night) = (Vec::new(), Vec::new());
+    for (t, (p, q)) in poa.iter().zip(&hot).enumerate() {
+        if *p > 50.0 {
+            let pair = (*p, 25.0 + (q / p - 1.0) / -0.004);
+            if zenith[t] < 90.0 { day.push(pair) } else { night.push(pair) }
+        }
+    }
+    (day, night)
+}
+
+#[test]
+fn cell_temperature_takes_irradiance_before_the_incidence_angle_loss() {
+    // By day part of the beam is reflected (ASHRAE IAM) before DC
+    // conversion, but the thermal models are defined on the plane-of-array
+    // irradiance before that loss (King et al. 2004, eq. 11; pvlib), so the
+    // cell is warmer than the post-loss irradiance alone would make it.
+    let sapm = |e: f64| e * (-3.47f64 - 0.0594 * 3.0).exp() + 20.0 + e / 1000.0 * 3.0;
+    let (day, _) = day_and_night("", 600.0, 20.0, 3.0);
+    assert!(day.len() > 3, "{day:?}");
+    assert!(day.iter().all(|(e, tc)| *tc >= sapm(*e) - 1e-6), "{day:?}");
+    assert!(day.iter().any(|(e, tc)| *tc > sapm(*e) + 1e-3), "{day:?}");
 }
 
 #[test]

@@ -230,8 +230,8 @@ pub const SECTIONS: &[Section] = &[
             (
                 "temperature_monthly_c",
                 "12 numbers",
-                "Zhongwei-like normals",
-                "Monthly mean air temperature, °C (assumption from regional normals).",
+                "Zhongwei-like normals; a data site's monthly means",
+                "Monthly mean air temperature, °C (assumption from regional normals); sets the air density of wind power.",
             ),
             ("temperature_diurnal_amplitude_c", "number", "6.5", "Half the daily range, °C."),
             ("temperature_anomaly_sd_c", "number", "3.0", "Standard deviation of the temperature anomaly, °C."),

@@ -461,6 +461,14 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         if let Some(d) = &site.data {
             // Wind speeds of the data are at the data's height.
             site.wind_height_m = d.series.wind_height_m;
+            // Air density (wind power) uses the monthly normals: take them
+            // from the data unless the scenario sets them (the defaults are
+            // Alxa's, ±2 % of wind energy elsewhere; docs/validation.md).
+            if r.temperature_monthly_c.is_none()
+                && let Some(normals) = monthly_mean_temperatures(&d.series, utc_offset)
+            {
+                site.temperature_monthly_c = normals;
+            }
         }
     }
     let site_names: Vec<&str> = sites.iter().map(|s| s.name.as_str()).collect();
@@ -1775,6 +1783,30 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
         }
     };
     Some(SiteData { file, format, mode, block_days, window_days, series: std::sync::Arc::new(series), replayed })
+}
+
+/// Mean air temperature of each calendar month (local time) of a data
+/// series; `None` unless every month has data.
+fn monthly_mean_temperatures(series: &crate::data::WeatherSeries, utc_offset_h: f64) -> Option<[f64; 12]> {
+    let (mut sum, mut n) = ([0.0f64; 12], [0usize; 12]);
+    for (t, x) in series.times_utc_s.iter().zip(&series.temp_c) {
+        if !x.is_finite() {
+            continue;
+        }
+        let days = ((t + utc_offset_h * 3600.0) / 86_400.0).floor() as i64;
+        let (_, month, _) = crate::data::civil_from_days(days);
+        let m = (month as usize).clamp(1, 12) - 1;
+        sum[m] += x;
+        n[m] += 1;
+    }
+    if n.contains(&0) {
+        return None;
+    }
+    let mut out = [0.0; 12];
+    for m in 0..12 {
+        out[m] = sum[m] / n[m] as f64;
+    }
+    Some(out)
 }
 
 /// The reading spec of a site's generic CSV from its `[site.generic]`
