@@ -89,6 +89,8 @@ struct SitePre {
     phi_w: f64,
     phi_c: f64,
     phi_t: f64,
+    /// √(1 − φ²) of the three hourly processes (innovation weights).
+    innov: [f64; 3],
     phi_d: f64,
     temp_day: Vec<f64>,
     /// Diurnal temperature deviation by local hour (cosine peaking at 15:00).
@@ -278,9 +280,9 @@ impl WeatherModel {
                 if t == 0 {
                     *zs = [eps[3 * s], eps[3 * s + 1], eps[3 * s + 2]];
                 } else {
-                    zs[0] = p.phi_w * zs[0] + (1.0 - p.phi_w * p.phi_w).sqrt() * eps[3 * s];
-                    zs[1] = p.phi_c * zs[1] + (1.0 - p.phi_c * p.phi_c).sqrt() * eps[3 * s + 1];
-                    zs[2] = p.phi_t * zs[2] + (1.0 - p.phi_t * p.phi_t).sqrt() * eps[3 * s + 2];
+                    zs[0] = p.phi_w * zs[0] + p.innov[0] * eps[3 * s];
+                    zs[1] = p.phi_c * zs[1] + p.innov[1] * eps[3 * s + 1];
+                    zs[2] = p.phi_t * zs[2] + p.innov[2] * eps[3 * s + 2];
                 }
                 out.wind_m_s[s][t] = p.scale[m][hod] * p.quantile(zs[0]);
                 let clear = self.geometry[s].clear_ghi_w_m2[t];
@@ -388,6 +390,12 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
         phi_w: s.wind_hourly_persistence,
         phi_c: s.clear_sky_index_hourly_persistence,
         phi_t: s.temperature_hourly_persistence,
+        innov: [
+            s.wind_hourly_persistence,
+            s.clear_sky_index_hourly_persistence,
+            s.temperature_hourly_persistence,
+        ]
+        .map(|phi| (1.0 - phi * phi).sqrt()),
         phi_d: s.clear_sky_index_daily_persistence,
         temp_day,
         temp_diurnal: std::array::from_fn(|h| {
