@@ -95,6 +95,21 @@ impl Converter {
         }));
     }
 
+    /// Erbs split of site `site`'s GHI into (DNI, DHI) for every hour; the
+    /// same for every fleet of the site, so computed once per sample.
+    pub fn split(&self, weather: &WeatherModel, site: usize, w: &Weather, out: &mut Vec<[f64; 2]>) {
+        let geo = &weather.geometry[site];
+        out.clear();
+        out.extend(w.ghi_w_m2[site].iter().enumerate().map(|(t, &g)| {
+            if g <= 0.0 {
+                return [0.0, 0.0];
+            }
+            let (dni, dhi, _) =
+                solar::irradiance::erbs_cos(g, geo.zenith_deg[t], geo.cos_zenith[t], geo.dni_extra_w_m2[t]);
+            [dni, dhi]
+        }));
+    }
+
     /// Available MW (AC) of solar fleet `i` in every hour.
     pub fn solar_available(
         &self,
@@ -102,6 +117,24 @@ impl Converter {
         weather: &WeatherModel,
         i: usize,
         w: &Weather,
+        units_up: &[f64],
+        out: &mut Vec<f64>,
+    ) {
+        let mut split = Vec::new();
+        self.split(weather, self.solar[i].site, w, &mut split);
+        self.solar_available_split(model, weather, i, w, &split, units_up, out);
+    }
+
+    /// [`Converter::solar_available`] with the site's split given (from
+    /// [`Converter::split`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn solar_available_split(
+        &self,
+        model: &Model,
+        weather: &WeatherModel,
+        i: usize,
+        w: &Weather,
+        split: &[[f64; 2]],
         units_up: &[f64],
         out: &mut Vec<f64>,
     ) {
@@ -140,9 +173,8 @@ impl Converter {
                 out.push(0.0);
                 continue;
             }
-            let zen = geo.zenith_deg[t];
             let extra = geo.dni_extra_w_m2[t];
-            let (dni, dhi, _) = solar::irradiance::erbs_cos(g, zen, geo.cos_zenith[t], extra);
+            let [dni, dhi] = split[t];
             let rb = p.rb[t] as f64;
             let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.

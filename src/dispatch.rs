@@ -108,28 +108,39 @@ fn reset(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
     }
 }
 
+/// Size `v` to `n` × `h` without clearing it (for arrays written in every
+/// hour of [`Dispatcher::run`]).
+fn size(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
+    v.resize_with(n, Vec::new);
+    for x in v.iter_mut() {
+        x.resize(h, 0.0);
+    }
+}
+
 impl Hourly {
+    /// Zero what the dispatch accumulates or writes only in some hours;
+    /// size the arrays it assigns in every hour (their old values are
+    /// overwritten, so clearing them would be wasted work).
     fn reset(&mut self, m: &Model) {
         let h = m.hours();
         let nz = m.zones.len();
-        reset(&mut self.zone_load_mw, nz, h);
-        reset(&mut self.zone_unserved_mw, nz, h);
-        reset(&mut self.zone_curtailed_mw, nz, h);
+        size(&mut self.zone_load_mw, nz, h);
+        size(&mut self.zone_unserved_mw, nz, h);
+        size(&mut self.zone_curtailed_mw, nz, h);
         reset(&mut self.gen_mw, m.generators.len(), h);
         reset(&mut self.storage_charge_mw, m.storage.len(), h);
         reset(&mut self.storage_discharge_mw, m.storage.len(), h);
-        reset(&mut self.storage_soc_mwh, m.storage.len(), h);
-        reset(&mut self.storage_self_discharge_mwh, m.storage.len(), h);
+        size(&mut self.storage_soc_mwh, m.storage.len(), h);
+        size(&mut self.storage_self_discharge_mwh, m.storage.len(), h);
         reset(&mut self.electrolyser_mw, m.electrolysers.len(), h);
         reset(&mut self.h2_kg, m.electrolysers.len(), h);
-        reset(&mut self.h2_store_kg, m.electrolysers.len(), h);
-        reset(&mut self.h2_shortfall_kg, m.electrolysers.len(), h);
-        reset(&mut self.line_from_mw, m.lines.len(), h);
-        reset(&mut self.line_to_mw, m.lines.len(), h);
-        reset(&mut self.line_cap_mw, m.lines.len(), h);
+        size(&mut self.h2_store_kg, m.electrolysers.len(), h);
+        size(&mut self.h2_shortfall_kg, m.electrolysers.len(), h);
+        size(&mut self.line_from_mw, m.lines.len(), h);
+        size(&mut self.line_to_mw, m.lines.len(), h);
+        size(&mut self.line_cap_mw, m.lines.len(), h);
         self.line_congested.resize_with(m.lines.len(), Vec::new);
         for x in self.line_congested.iter_mut() {
-            x.clear();
             x.resize(h, false);
         }
         reset(&mut self.export_mw, m.external_grids.len(), h);
@@ -551,6 +562,10 @@ impl Dispatcher {
             let any_deficit = self.dem.iter().any(|d| *d > EPS);
             if any_deficit {
                 for tier in &m.dispatch.deficit_priority {
+                    // A tier after the deficit is covered would move nothing.
+                    if !self.dem[..nz].iter().any(|d| *d > EPS) {
+                        break;
+                    }
                     match tier {
                         DeficitSource::Storage => self.deficit_from_storage(m, inp, t, out),
                         DeficitSource::Generators => self.deficit_from_generators(m, inp, t, out),
@@ -564,7 +579,9 @@ impl Dispatcher {
             }
             // 3. surplus uses in priority order
             self.sup.copy_from_slice(&self.surplus);
-            for use_ in &m.dispatch.surplus_priority {
+            // With no surplus at all (e.g. at night) no use takes anything.
+            let any_surplus = self.sup[..nz].iter().any(|x| *x != 0.0);
+            for use_ in m.dispatch.surplus_priority.iter().filter(|_| any_surplus) {
                 match use_ {
                     SurplusUse::Export => self.export(m, t, out),
                     SurplusUse::Hydrogen => {

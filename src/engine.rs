@@ -102,6 +102,10 @@ pub struct Scratch {
     pub hourly: Hourly,
     dispatcher: Dispatcher,
     buf: Vec<f64>,
+    /// Per site: the (DNI, DHI) split of this sample's GHI, and whether it
+    /// was computed for this sample.
+    split: Vec<Vec<[f64; 2]>>,
+    split_done: Vec<bool>,
 }
 
 impl<'a> Study<'a> {
@@ -127,6 +131,8 @@ impl<'a> Study<'a> {
             hourly: Hourly::default(),
             dispatcher: Dispatcher::new(self.model),
             buf: Vec::new(),
+            split: Vec::new(),
+            split_done: Vec::new(),
         }
     }
 
@@ -209,12 +215,21 @@ impl<'a> Study<'a> {
             self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
             add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
         }
+        // The GHI split is per site, shared by the site's fleets.
+        s.split.resize_with(m.sites.len(), Vec::new);
+        s.split_done.clear();
+        s.split_done.resize(m.sites.len(), false);
         for (i, f) in m.solar_fleets.iter().enumerate() {
-            self.converter.solar_available(
+            if !s.split_done[f.site] {
+                self.converter.split(&self.weather, f.site, &s.weather, &mut s.split[f.site]);
+                s.split_done[f.site] = true;
+            }
+            self.converter.solar_available_split(
                 m,
                 &self.weather,
                 i,
                 &s.weather,
+                &s.split[f.site],
                 &s.fleets.solar_up[i],
                 &mut s.fleets.solar_mw[i],
             );

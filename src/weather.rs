@@ -390,12 +390,8 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
         phi_w: s.wind_hourly_persistence,
         phi_c: s.clear_sky_index_hourly_persistence,
         phi_t: s.temperature_hourly_persistence,
-        innov: [
-            s.wind_hourly_persistence,
-            s.clear_sky_index_hourly_persistence,
-            s.temperature_hourly_persistence,
-        ]
-        .map(|phi| (1.0 - phi * phi).sqrt()),
+        innov: [s.wind_hourly_persistence, s.clear_sky_index_hourly_persistence, s.temperature_hourly_persistence]
+            .map(|phi| (1.0 - phi * phi).sqrt()),
         phi_d: s.clear_sky_index_daily_persistence,
         temp_day,
         temp_diurnal: std::array::from_fn(|h| {
