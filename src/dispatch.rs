@@ -242,17 +242,29 @@ impl Net {
     /// Move supply to demand: local first, then over fewest-hop paths.
     /// `sup` and `dem` are reduced by what was moved (demand by what was
     /// delivered, supply by what was sent).
+    ///
+    /// The local step and the checks are inlined into the callers (most
+    /// transfers end there: one zone has nothing to send or to receive);
+    /// the path search is a separate function.
+    #[inline(always)]
     fn transfer(&mut self, sup: &mut [f64], dem: &mut [f64]) {
-        for i in 0..self.n {
-            let x = sup[i].min(dem[i]);
+        let (sup, dem) = (&mut sup[..self.n], &mut dem[..self.n]);
+        for (s, d) in sup.iter_mut().zip(dem.iter_mut()) {
+            let x = s.min(*d);
             if x > 0.0 {
-                sup[i] -= x;
-                dem[i] -= x;
+                *s -= x;
+                *d -= x;
             }
         }
         if self.ends.is_empty() || !sup.iter().any(|x| *x > EPS) || !dem.iter().any(|x| *x > EPS) {
             return;
         }
+        self.transfer_paths(sup, dem);
+    }
+
+    /// The path part of [`Net::transfer`].
+    #[inline(never)]
+    fn transfer_paths(&mut self, sup: &mut [f64], dem: &mut [f64]) {
         // Each augmentation saturates a supply, a demand or a line, so the
         // loop ends; the bound guards against floating-point stalls.
         let bound = 4 * (self.n + self.ends.len()) + 8;
