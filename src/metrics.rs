@@ -133,11 +133,19 @@ const SYSTEM: &[Def] = &[
 ];
 const ECONOMICS: &[Def] = &[
     ("capex_cny", "CNY", "overnight capital of everything installed in the study year"),
-    ("annual_cost_cny", "CNY", "annualised capital + fixed O&M + generator fuel + imports"),
-    ("revenue_cny", "CNY", "exports × tariff + hydrogen × value"),
+    (
+        "annual_cost_cny",
+        "CNY",
+        "annualised capital + fixed O&M + generator fuel + imports, per year (a shorter horizon's fuel and imports scaled to a year)",
+    ),
+    ("revenue_cny", "CNY", "exports × tariff + hydrogen × value, per year (a shorter horizon's scaled to a year)"),
     ("net_annual_cny", "CNY", "revenue − annual cost"),
     ("npv_cny", "CNY", "net annual value × annuity factor over the project life (every year like this one)"),
-    ("lcoe_used_cny_per_mwh", "CNY/MWh", "annualised cost of wind and solar / renewable energy used"),
+    (
+        "lcoe_used_cny_per_mwh",
+        "CNY/MWh",
+        "annualised cost of wind and solar / renewable energy used per year (0 when below 1 kWh)",
+    ),
     (
         "lcoh_cny_per_kg",
         "CNY/kg",
@@ -347,6 +355,12 @@ fn ratio(a: f64, b: f64, empty: f64) -> f64 {
     if b > 0.0 { a / b } else { empty }
 }
 
+/// a / b when b exceeds `min`, else 0 (a ratio with no meaningful
+/// denominator).
+fn ratio_above(a: f64, b: f64, min: f64) -> f64 {
+    if b > min { a / b } else { 0.0 }
+}
+
 /// Reduce one sample's hourly results to a row of metrics (in registry
 /// order), and add its month × hour profile to `prof`.
 pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut ProfileSums, row: &mut Vec<f64>) {
@@ -470,18 +484,25 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     for p in EXPORT_DURATION_PCT {
         row.push(quantile_sorted(&export_by_hour, p as f64 / 100.0));
     }
-    // Economics (model.rs, Economics): costs of the study year's system.
+    // Economics (model.rs, Economics): costs of the study year's system,
+    // per year. Fixed costs are annual; the horizon's energy flows are
+    // scaled to a year (× hours of the year / hours of the horizon: exactly
+    // 1 for a full year), so a short horizon (a week, a season) gives a
+    // year-equivalent, not annual costs over a week's energy. Documented
+    // simplification: the horizon stands for the whole year.
+    let per_year = crate::data::hours_in_year(m.calendar.year) as f64 / hours.max(1) as f64;
     let ec = &m.economics;
     let fuel: f64 = m.generators.iter().enumerate().map(|(i, g)| sum(&h.gen_mw[i]) * g.variable_cost_cny_per_mwh).sum();
     let annual_cost = ec.annual_fixed_renewables_cny
         + ec.annual_fixed_storage_cny
         + ec.annual_fixed_electrolysers_cny
         + ec.annual_fixed_lines_cny
-        + fuel
-        + import * ec.import_price_cny_per_mwh;
-    let revenue = export * ec.export_tariff_cny_per_mwh + h2 * 1000.0 * ec.hydrogen_value_cny_per_kg;
-    let lcoe = ratio(ec.annual_fixed_renewables_cny, used, 0.0);
-    let lcoh = ratio(ec.annual_fixed_electrolysers_cny + el * lcoe, h2 * 1000.0, 0.0);
+        + (fuel + import * ec.import_price_cny_per_mwh) * per_year;
+    let revenue = (export * ec.export_tariff_cny_per_mwh + h2 * 1000.0 * ec.hydrogen_value_cny_per_kg) * per_year;
+    // Below a kWh (or a gram) a year the levelised costs are undefined:
+    // reported as 0, like an empty denominator, instead of astronomically.
+    let lcoe = ratio_above(ec.annual_fixed_renewables_cny, used * per_year, 1e-3);
+    let lcoh = ratio_above(ec.annual_fixed_electrolysers_cny + el * per_year * lcoe, h2 * 1000.0 * per_year, 1e-3);
     row.extend_from_slice(&[
         ec.capex_cny,
         annual_cost,

@@ -103,18 +103,21 @@ fn capital_and_annual_costs_match_a_hand_computation() {
         col("economics.lcoe_used_cny_per_mwh"),
     );
     let import = col("system.import_mwh");
+    // The 48-hour horizon's flows count as a year: × 8,760 / 48 (2030 is
+    // not a leap year), against annual fixed costs.
+    let per_year = 8760.0 / 48.0;
     for i in 0..3 {
-        assert!((revenue[i] - (export[i] * 300.0 + h2[i] * 1000.0 * 25.0)).abs() < 1e-6 * revenue[i].max(1.0));
+        let want = (export[i] * 300.0 + h2[i] * 1000.0 * 25.0) * per_year;
+        assert!((revenue[i] - want).abs() < 1e-6 * revenue[i].max(1.0));
         let fixed = e.annual_fixed_renewables_cny
             + e.annual_fixed_storage_cny
             + e.annual_fixed_electrolysers_cny
             + e.annual_fixed_lines_cny;
-        assert!((cost[i] - (fixed + import[i] * e.import_price_cny_per_mwh)).abs() < 1e-6 * cost[i]);
+        assert!((cost[i] - (fixed + import[i] * e.import_price_cny_per_mwh * per_year)).abs() < 1e-6 * cost[i]);
         assert!((net[i] - (revenue[i] - cost[i])).abs() < 1e-6 * cost[i]);
         assert!((npv[i] - net[i] * e.annuity_factor).abs() < 1e-6 * npv[i].abs().max(1.0));
-        if used[i] > 0.0 {
-            assert!((lcoe[i] - e.annual_fixed_renewables_cny / used[i]).abs() < 1e-9 * lcoe[i]);
-        }
+        assert!(used[i] > 1.0, "the fixture uses renewable energy");
+        assert!((lcoe[i] - e.annual_fixed_renewables_cny / (used[i] * per_year)).abs() < 1e-9 * lcoe[i]);
     }
 }
 
@@ -137,4 +140,71 @@ fn buildout_years_match_single_year_runs_of_the_same_capacities() {
     let ra = Study::new(&a).run(method, &|_| {});
     let rb = Study::new(&b).run(method, &|_| {});
     assert_eq!(ra.rows, rb.rows);
+}
+
+#[test]
+fn levelised_costs_stay_finite_for_tiny_energy() {
+    // The fuzzing campaign's minimal input (docs/fuzzing.md): one dark hour,
+    // renewable energy only from a 1e-300 MW wind fleet. LCOE/LCOH used to
+    // be inf; below 1 kWh a year they are 0 (undefined), and every metric
+    // is finite.
+    let text = r#"[scenario]
+name = "tiny"
+study_year = 2030
+horizon_h = 1
+
+[[zone]]
+name = "z"
+latitude_deg = 38.8
+longitude_deg = 105.6
+utc_offset_h = 8
+
+[[external_grid]]
+name = "grid"
+
+[[site]]
+name = "s"
+latitude_deg = 38.8
+longitude_deg = 105.6
+
+[[solar_fleet]]
+name = "pv"
+zone = "z"
+site = "s"
+capacity_mwdc = 100
+
+[[wind_fleet]]
+name = "w"
+zone = "z"
+site = "s"
+capacity_mw = 1e-300
+
+[[load]]
+name = "l"
+zone = "z"
+mw = 10
+
+[[line]]
+name = "tie"
+from = "z"
+to = "grid"
+circuits = 1
+circuit_mw = 100
+"#;
+    let m = model(text);
+    let study = Study::new(&m);
+    let r = study.run(Method { seed: 2, first: 0, samples: 4, threads: 1 }, &|_| {});
+    for (j, d) in r.registry.defs.iter().enumerate() {
+        for x in r.column(j) {
+            assert!(x.is_finite(), "{} = {x}", d.key);
+        }
+    }
+    let used = r.column(r.registry.index("system.used_mwh").expect("metric"));
+    let lcoe = r.column(r.registry.index("economics.lcoe_used_cny_per_mwh").expect("metric"));
+    for (u, l) in used.iter().zip(&lcoe) {
+        assert!(*u * 8760.0 < 1e-3, "the fixture should use (almost) nothing: {u}");
+        assert_eq!(*l, 0.0);
+    }
+    // Some samples use a positive sub-normal amount: the case that overflowed.
+    assert!(used.iter().any(|u| *u > 0.0), "{used:?}");
 }
