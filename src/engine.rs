@@ -83,6 +83,8 @@ pub struct Study<'a> {
     pub registry: Registry,
     /// Outage samplers, by asset kind in model order.
     chains: Chains,
+    /// Sites with at least one solar fleet, ascending.
+    solar_sites: Vec<usize>,
 }
 
 struct Chains {
@@ -102,10 +104,9 @@ pub struct Scratch {
     pub hourly: Hourly,
     dispatcher: Dispatcher,
     buf: Vec<f64>,
-    /// Per site: the (DNI, DHI) split of this sample's GHI, and whether it
-    /// was computed for this sample.
+    /// Per site: the (DNI, DHI) split of this sample's GHI (sites with
+    /// solar fleets).
     split: Vec<Vec<[f64; 2]>>,
-    split_done: Vec<bool>,
 }
 
 impl<'a> Study<'a> {
@@ -120,7 +121,10 @@ impl<'a> Study<'a> {
             electrolysers: model.electrolysers.iter().map(|x| Chain::new(&x.outages, model)).collect(),
             lines: model.lines.iter().map(|x| Chain::new(&x.outages, model)).collect(),
         };
-        Study { model, weather, converter, registry: Registry::new(model), chains }
+        let mut solar_sites: Vec<usize> = model.solar_fleets.iter().map(|f| f.site).collect();
+        solar_sites.sort_unstable();
+        solar_sites.dedup();
+        Study { model, weather, converter, registry: Registry::new(model), chains, solar_sites }
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -132,7 +136,6 @@ impl<'a> Study<'a> {
             dispatcher: Dispatcher::new(self.model),
             buf: Vec::new(),
             split: Vec::new(),
-            split_done: Vec::new(),
         }
     }
 
@@ -217,13 +220,10 @@ impl<'a> Study<'a> {
         }
         // The GHI split is per site, shared by the site's fleets.
         s.split.resize_with(m.sites.len(), Vec::new);
-        s.split_done.clear();
-        s.split_done.resize(m.sites.len(), false);
+        for &site in &self.solar_sites {
+            self.converter.split(&self.weather, site, &s.weather, &mut s.split[site]);
+        }
         for (i, f) in m.solar_fleets.iter().enumerate() {
-            if !s.split_done[f.site] {
-                self.converter.split(&self.weather, f.site, &s.weather, &mut s.split[f.site]);
-                s.split_done[f.site] = true;
-            }
             self.converter.solar_available_split(
                 m,
                 &self.weather,

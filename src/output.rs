@@ -175,16 +175,7 @@ pub fn redraw(dir: &Path) -> Result<Files, Error> {
         ("hourly-median.csv".to_string(), read("hourly-median.csv")?),
         ("scenario.toml".to_string(), read("scenario.toml")?),
     ];
-    let samples_path = dir.join("samples.csv");
-    let samples_file = std::fs::File::open(&samples_path).map_err(|e| Error::Input {
-        path: samples_path.clone(),
-        message: format!("cannot read ({e}); is this a renewplan result directory?"),
-    })?;
-    let samples = crate::chart::data::Table::read(
-        std::io::BufReader::new(samples_file),
-        &samples_path.display().to_string(),
-        Some(&crate::chart::data::SAMPLE_KEYS),
-    )?;
+    let samples = crate::chart::data::read_samples(dir)?;
     let charts = crate::chart::render(&summary, samples, &files[1].1)?;
     files.extend(charts);
     files.push(("report.html".to_string(), crate::report::report_html(&summary, &files[2..].to_vec())));

@@ -218,6 +218,17 @@ impl ModelView {
 /// are not loaded).
 pub const SAMPLE_KEYS: [&str; 3] = ["system.utilisation_rate", "system.load_mwh", "system.unserved_mwh"];
 
+/// The [`SAMPLE_KEYS`] columns of a result directory's `samples.csv`,
+/// streamed (the file can be large).
+pub fn read_samples(dir: &std::path::Path) -> Result<Table, Error> {
+    let path = dir.join("samples.csv");
+    let file = std::fs::File::open(&path).map_err(|e| Error::Input {
+        path: path.clone(),
+        message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
+    })?;
+    Table::read(std::io::BufReader::new(file), &path.display().to_string(), Some(&SAMPLE_KEYS))
+}
+
 /// Everything the charts draw from, parsed once.
 #[derive(Debug, Clone)]
 pub struct Data {

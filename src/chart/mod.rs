@@ -164,16 +164,7 @@ pub fn render_all(dir: &Path) -> Result<Files, Error> {
         path: dir.join("summary.json"),
         message: format!("not a renewplan summary: {e}"),
     })?;
-    let samples_path = dir.join("samples.csv");
-    let file = std::fs::File::open(&samples_path).map_err(|e| Error::Input {
-        path: samples_path.clone(),
-        message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
-    })?;
-    let samples = data::Table::read(
-        std::io::BufReader::new(file),
-        &samples_path.display().to_string(),
-        Some(&data::SAMPLE_KEYS),
-    )?;
+    let samples = data::read_samples(dir)?;
     let hourly = read("hourly-median.csv")?;
     render(&summary, samples, &hourly)
 }
