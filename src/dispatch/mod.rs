@@ -57,9 +57,23 @@
 //! discharge + line inflow = served load + storage charge + electrolyser
 //! input + line outflow + curtailment.
 
+mod net;
+
 use crate::model::{DeficitSource, Model, SurplusUse};
+use net::Net;
 
 const EPS: f64 = 1e-9;
+
+/// A node's own supply serves its own demand first: both are reduced by
+/// what is moved.
+#[inline(always)]
+fn local_step(s: &mut f64, d: &mut f64) {
+    let x = s.min(*d);
+    if x > 0.0 {
+        *s -= x;
+        *d -= x;
+    }
+}
 
 /// Sample-independent hourly inputs gathered for one sample.
 #[derive(Debug, Clone, Default)]
@@ -148,347 +162,12 @@ impl Hourly {
     }
 }
 
-/// The transfer network of one hour: line capacities and flows so far.
-#[derive(Debug, Clone)]
-struct Net {
-    n: usize,
-    /// Nodes below this index are zones; the rest are external grids, which
-    /// are sources or sinks but never transit nodes.
-    zones: usize,
-    /// (from, to, loss) per line.
-    ends: Vec<(usize, usize, f64)>,
-    /// Lines touching each node: (line, node is the `from` end).
-    adj: Vec<Vec<(usize, bool)>>,
-    /// One zone and every line ends in it (a star: zone ↔ external grids,
-    /// the bundled Alxa layouts). Paths are then single lines and the
-    /// breadth-first search reduces to a scan (see [`Net::augment_star`]).
-    star: bool,
-    cap: Vec<f64>,
-    /// Capability to → from as a share of `cap` (per-direction limits).
-    reverse: Vec<f64>,
-    from_out: Vec<f64>,
-    to_in: Vec<f64>,
-    // BFS scratch
-    parent: Vec<Option<(usize, bool)>>,
-    seen: Vec<bool>,
-    queue: Vec<usize>,
-    path: Vec<(usize, bool)>,
-}
-
-impl Net {
-    fn new(m: &Model) -> Self {
-        let n = m.n_nodes();
-        let zones = m.zones.len();
-        let mut adj = vec![Vec::new(); n];
-        for (i, l) in m.lines.iter().enumerate() {
-            adj[l.from].push((i, true));
-            adj[l.to].push((i, false));
-        }
-        let nl = m.lines.len();
-        let star = zones == 1 && m.lines.iter().all(|l| l.from == 0 || l.to == 0);
-        Net {
-            n,
-            zones,
-            star,
-            ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
-            adj,
-            cap: vec![0.0; nl],
-            reverse: m.lines.iter().map(|l| l.reverse_capacity_pu).collect(),
-            from_out: vec![0.0; nl],
-            to_in: vec![0.0; nl],
-            parent: vec![None; n],
-            seen: vec![false; n],
-            queue: Vec::with_capacity(n),
-            path: Vec::with_capacity(n),
-        }
-    }
-
-    fn start_hour(&mut self, caps: impl Iterator<Item = f64>) {
-        for (c, x) in self.cap.iter_mut().zip(caps) {
-            *c = x;
-        }
-        self.from_out.iter_mut().for_each(|x| *x = 0.0);
-        self.to_in.iter_mut().for_each(|x| *x = 0.0);
-    }
-
-    /// Residual sending capacity of line `l` leaving from its `from` end
-    /// (`forward`) or its `to` end.
-    #[inline]
-    fn residual(&self, l: usize, forward: bool) -> f64 {
-        self.edge(l, forward).0
-    }
-
-    /// (residual MW at the sending end, gain) of line `l` used from its
-    /// `from` end (`forward`) or its `to` end. Against an existing flow the
-    /// push first cancels it: up to the MW arriving at this end, with gain
-    /// 1/(1 − loss) (cancelling saves the losses too). Otherwise a new or
-    /// larger flow: up to the capacity left at the sending end, gain
-    /// 1 − loss. The gain is constant within one push: a push that would
-    /// cross from cancelling to a new flow stops at zero flow, and the next
-    /// augmentation continues.
-    #[inline]
-    fn edge(&self, l: usize, forward: bool) -> (f64, f64) {
-        let g = 1.0 - self.ends[l].2;
-        let (f, t) = (self.from_out[l], self.to_in[l]);
-        if forward {
-            if f < 0.0 { (-f, 1.0 / g) } else { ((self.cap[l] - f).max(0.0), g) }
-        } else if f > 0.0 {
-            (t, 1.0 / g)
-        } else {
-            ((self.cap[l] * self.reverse[l] + t).max(0.0), g)
-        }
-    }
-
-    /// Move supply to demand: local first, then over fewest-hop paths.
-    /// `sup` and `dem` are reduced by what was moved (demand by what was
-    /// delivered, supply by what was sent).
-    ///
-    /// The local step and the checks are inlined into the callers (most
-    /// transfers end there: one zone has nothing to send or to receive);
-    /// the path search is a separate function.
-    #[inline(always)]
-    fn transfer(&mut self, sup: &mut [f64], dem: &mut [f64]) {
-        let (sup, dem) = (&mut sup[..self.n], &mut dem[..self.n]);
-        for (s, d) in sup.iter_mut().zip(dem.iter_mut()) {
-            let x = s.min(*d);
-            if x > 0.0 {
-                *s -= x;
-                *d -= x;
-            }
-        }
-        if self.ends.is_empty() || !sup.iter().any(|x| *x > EPS) || !dem.iter().any(|x| *x > EPS) {
-            return;
-        }
-        self.transfer_paths(sup, dem);
-    }
-
-    /// The path part of [`Net::transfer`].
-    #[inline(never)]
-    fn transfer_paths(&mut self, sup: &mut [f64], dem: &mut [f64]) {
-        // Each augmentation saturates a supply, a demand or a line, so the
-        // loop ends; the bound guards against floating-point stalls.
-        let bound = 4 * (self.n + self.ends.len()) + 8;
-        if self.star && self.transfer_star(sup, dem, bound) {
-            return;
-        }
-        for _ in 0..bound {
-            if !self.augment(sup, dem) {
-                break;
-            }
-        }
-    }
-
-    /// [`Net::transfer`]'s augmentation loop on a star network when every
-    /// path is one line (see [`Net::augment_star`]): the scan resumes at
-    /// the line of the previous push instead of restarting, which picks the
-    /// same lines (a push changes only its own line, source and sink, so
-    /// earlier lines stay ineligible). Returns false when the case does not
-    /// apply and the general loop must run.
-    fn transfer_star(&mut self, sup: &mut [f64], dem: &mut [f64], bound: usize) -> bool {
-        let zone_source = sup[0] > EPS;
-        let grid_source = sup[1..].iter().any(|x| *x > EPS);
-        let grid_sink = dem[1..].iter().any(|x| *x > EPS);
-        let mut pushes = 0;
-        if zone_source && !grid_source {
-            let mut k = 0;
-            while k < self.adj[0].len() && pushes < bound {
-                if sup[0] <= EPS {
-                    break;
-                }
-                let (l, is_from) = self.adj[0][k];
-                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
-                if self.residual(l, is_from) > EPS && dem[v] > EPS {
-                    pushes += 1;
-                    if !self.push_path(&[(l, is_from)], 0, v, sup, dem) {
-                        break;
-                    }
-                } else {
-                    k += 1;
-                }
-            }
-            return true;
-        }
-        if grid_source && !zone_source && !grid_sink {
-            let mut g = 1;
-            'grids: while g < self.n && pushes < bound {
-                if dem[0] <= EPS {
-                    break;
-                }
-                if sup[g] > EPS {
-                    for k in 0..self.adj[g].len() {
-                        let (l, is_from) = self.adj[g][k];
-                        if self.residual(l, is_from) > EPS {
-                            pushes += 1;
-                            if !self.push_path(&[(l, is_from)], g, 0, sup, dem) {
-                                break 'grids;
-                            }
-                            continue 'grids;
-                        }
-                    }
-                }
-                g += 1;
-            }
-            return true;
-        }
-        false
-    }
-
-    fn augment(&mut self, sup: &mut [f64], dem: &mut [f64]) -> bool {
-        if self.star
-            && let Some(moved) = self.augment_star(sup, dem)
-        {
-            return moved;
-        }
-        self.seen.iter_mut().for_each(|x| *x = false);
-        self.queue.clear();
-        for (i, x) in sup.iter().enumerate() {
-            if *x > EPS {
-                self.seen[i] = true;
-                self.parent[i] = None;
-                self.queue.push(i);
-            }
-        }
-        if self.queue.is_empty() {
-            return false;
-        }
-        let mut head = 0;
-        let mut sink = None;
-        while head < self.queue.len() {
-            let u = self.queue[head];
-            head += 1;
-            if dem[u] > EPS && self.parent[u].is_some() {
-                sink = Some(u);
-                break;
-            }
-            if u >= self.zones && self.parent[u].is_some() {
-                continue;
-            }
-            for k in 0..self.adj[u].len() {
-                let (l, is_from) = self.adj[u][k];
-                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
-                if !self.seen[v] && self.residual(l, is_from) > EPS {
-                    self.seen[v] = true;
-                    self.parent[v] = Some((l, is_from));
-                    self.queue.push(v);
-                }
-            }
-        }
-        let Some(sink) = sink else { return false };
-        // Walk back to the source, collecting the path's gain and the
-        // largest amount (at the source) each edge allows.
-        let mut path = std::mem::take(&mut self.path);
-        path.clear();
-        let mut v = sink;
-        while let Some((l, fwd)) = self.parent[v] {
-            path.push((l, fwd));
-            v = if fwd { self.ends[l].0 } else { self.ends[l].1 };
-        }
-        let source = v;
-        path.reverse();
-        let moved = self.push_path(&path, source, sink, sup, dem);
-        self.path = path;
-        moved
-    }
-
-    /// The augmentation [`Net::augment`] would make on a star network, found
-    /// by a scan instead of a breadth-first search, when every path is one
-    /// line: either the zone is the only source and grids the only sinks
-    /// (exports), or grids are the only sources and the zone the only sink
-    /// (imports). The scan visits lines in the order the search would
-    /// discover them (zone's lines in adjacency order; or grids in index
-    /// order, each grid's lines in adjacency order), so it picks the same
-    /// path and pushes the same amount: results are bitwise identical.
-    /// `None` when neither case applies (e.g. a grid → zone → grid path),
-    /// and the search runs instead.
-    fn augment_star(&mut self, sup: &mut [f64], dem: &mut [f64]) -> Option<bool> {
-        let zone_source = sup[0] > EPS;
-        let zone_sink = dem[0] > EPS;
-        let grid_source = sup[1..].iter().any(|x| *x > EPS);
-        let grid_sink = dem[1..].iter().any(|x| *x > EPS);
-        if zone_source && !grid_source {
-            if !grid_sink {
-                return Some(false);
-            }
-            for k in 0..self.adj[0].len() {
-                let (l, is_from) = self.adj[0][k];
-                let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
-                if self.residual(l, is_from) > EPS && dem[v] > EPS {
-                    return Some(self.push_path(&[(l, is_from)], 0, v, sup, dem));
-                }
-            }
-            return Some(false);
-        }
-        if grid_source && !zone_source && !grid_sink {
-            if !zone_sink {
-                return Some(false);
-            }
-            for g in 1..self.n {
-                if sup[g] <= EPS {
-                    continue;
-                }
-                for k in 0..self.adj[g].len() {
-                    let (l, is_from) = self.adj[g][k];
-                    if self.residual(l, is_from) > EPS {
-                        return Some(self.push_path(&[(l, is_from)], g, 0, sup, dem));
-                    }
-                }
-            }
-            return Some(false);
-        }
-        if !zone_source && !grid_source {
-            return Some(false);
-        }
-        None
-    }
-
-    /// Push as much as possible along `path` from `source` to `sink`.
-    fn push_path(
-        &mut self,
-        path: &[(usize, bool)],
-        source: usize,
-        sink: usize,
-        sup: &mut [f64],
-        dem: &mut [f64],
-    ) -> bool {
-        let mut gain = 1.0;
-        let mut x = sup[source];
-        for &(l, fwd) in path.iter() {
-            let (res, g) = self.edge(l, fwd);
-            x = x.min(res / gain);
-            gain *= g;
-        }
-        x = x.min(dem[sink] / gain);
-        if x <= EPS {
-            return false;
-        }
-        sup[source] -= x;
-        dem[sink] -= x * gain;
-        let mut sent = x;
-        for &(l, fwd) in path.iter() {
-            let (_, g) = self.edge(l, fwd);
-            let recv = sent * g;
-            if fwd {
-                self.from_out[l] += sent;
-                self.to_in[l] += recv;
-            } else {
-                self.to_in[l] -= sent;
-                self.from_out[l] -= recv;
-            }
-            // Snap a cancelled flow to exactly zero.
-            if self.from_out[l].abs() < EPS * 1e-3 || self.to_in[l].abs() < EPS * 1e-3 {
-                self.from_out[l] = 0.0;
-                self.to_in[l] = 0.0;
-            }
-            sent = recv;
-        }
-        true
-    }
-}
-
 /// Dispatch state and scratch, reused across samples.
 #[derive(Debug, Clone)]
 pub struct Dispatcher {
     net: Net,
+    /// Use [`Dispatcher::run_one_zone`] when the network is a star.
+    one_zone: bool,
     sup: Vec<f64>,
     dem: Vec<f64>,
     surplus: Vec<f64>,
@@ -525,8 +204,10 @@ impl Dispatcher {
                 load_by_zone[l.zone][t] += x;
             }
         }
+        let net = Net::new(m);
         Dispatcher {
-            net: Net::new(m),
+            one_zone: net.star,
+            net,
             sup: vec![0.0; n],
             dem: vec![0.0; n],
             surplus: vec![0.0; n],
@@ -540,24 +221,38 @@ impl Dispatcher {
         }
     }
 
+    /// Always take the general path, never [`Dispatcher::run_one_zone`]'s
+    /// specialisation: for tests that check the two agree to the last bit,
+    /// and for measuring what the specialisation saves.
+    pub fn general(mut self) -> Self {
+        self.one_zone = false;
+        self
+    }
+
     /// Dispatch every hour of one sample.
     pub fn run(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
         out.reset(m);
-        let nz = m.zones.len();
         for (i, s) in m.storage.iter().enumerate() {
             self.soc[i] = s.initial_soc_pu * s.energy_mwh;
         }
         for (i, e) in m.electrolysers.iter().enumerate() {
             self.h2[i] = e.initial_store_pu * e.store_kg;
         }
+        if self.one_zone {
+            self.run_one_zone(m, inp, out);
+        } else {
+            self.run_general(m, inp, out);
+        }
+    }
+
+    /// The rules over any network, every transfer a flow on the zone/grid
+    /// graph.
+    fn run_general(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
+        let nz = m.zones.len();
         for t in 0..m.hours() {
             self.net.start_hour(inp.line_cap_mw.iter().map(|c| c[t]));
             // 0. self-discharge
-            for (i, s) in m.storage.iter().enumerate() {
-                let loss = self.soc[i] * s.self_discharge_pu_per_h;
-                self.soc[i] -= loss;
-                out.storage_self_discharge_mwh[i][t] = loss;
-            }
+            self.self_discharge(m, t, out);
             // 1. local renewables serve local load
             self.sup.iter_mut().for_each(|x| *x = 0.0);
             self.dem.iter_mut().for_each(|x| *x = 0.0);
@@ -598,20 +293,12 @@ impl Dispatcher {
                     SurplusUse::Export => self.export(m, t, out),
                     SurplusUse::Hydrogen => {
                         for z in 0..nz {
-                            for k in 0..self.elec_in[z].len() {
-                                let i = self.elec_in[z][k];
-                                let x = self.electrolyse(m, i, self.sup[z], inp.electrolyser_up[i][t], t, out);
-                                self.sup[z] -= x;
-                            }
+                            self.sup[z] = self.electrolyse_in(m, inp, z, self.sup[z], t, out);
                         }
                     }
                     SurplusUse::Storage => {
                         for z in 0..nz {
-                            for k in 0..self.storage_in[z].len() {
-                                let i = self.storage_in[z][k];
-                                let x = self.charge(m, i, self.sup[z], inp.storage_up[i][t], t, out);
-                                self.sup[z] -= x;
-                            }
+                            self.sup[z] = self.charge_in(m, inp, z, self.sup[z], t, out);
                         }
                     }
                 }
@@ -621,19 +308,7 @@ impl Dispatcher {
             // refilled from spare thermal capacity when no load is short).
             if m.dispatch.storage_charge_from_generators && (0..nz).all(|z| out.zone_unserved_mw[z][t] <= 0.0) {
                 for z in 0..nz {
-                    for k in 0..self.gen_in[z].len() {
-                        let g = self.gen_in[z][k];
-                        let mut spare = (m.generators[g].capacity_at(t) * inp.gen_up[g][t] - out.gen_mw[g][t]).max(0.0);
-                        for j in 0..self.storage_in[z].len() {
-                            let i = self.storage_in[z][j];
-                            if spare <= EPS || out.storage_discharge_mw[i][t] > 0.0 {
-                                continue;
-                            }
-                            let x = self.charge(m, i, spare, inp.storage_up[i][t], t, out);
-                            out.gen_mw[g][t] += x;
-                            spare -= x;
-                        }
-                    }
+                    self.charge_from_generators(m, inp, z, t, out);
                 }
             }
             // 5. curtailment (before step 4 reuses `sup`)
@@ -648,59 +323,273 @@ impl Dispatcher {
                     if out.zone_curtailed_mw[z][t] > EPS {
                         continue;
                     }
-                    for &i in &self.storage_in[z] {
-                        self.sup[z] += self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
-                    }
+                    self.sup[z] = self.leftover_in(m, inp, z, t, out);
                     any |= self.sup[z] > EPS;
                 }
                 if any {
                     self.before[..nz].copy_from_slice(&self.sup[..nz]);
                     self.export_from_sup(m, t, out);
                     for z in 0..nz {
-                        let mut used = self.before[z] - self.sup[z];
-                        for k in 0..self.storage_in[z].len() {
-                            let i = self.storage_in[z][k];
-                            let c = self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
-                            let x = c.min(used);
-                            if x > 0.0 {
-                                self.discharge(m, i, x, t, out);
-                                used -= x;
+                        self.discharge_leftover_in(m, inp, z, self.before[z] - self.sup[z], t, out);
+                    }
+                }
+            }
+            self.end_hour(m, t, out);
+            #[cfg(debug_assertions)]
+            self.debug_check_balance(m, inp, t, out);
+        }
+    }
+
+    /// [`Dispatcher::run_general`] specialised to a star network: one zone,
+    /// every line between it and an external grid (all the bundled Alxa
+    /// layouts). The same rules in the same order with the same arithmetic,
+    /// so the results are the same to the last bit (property test
+    /// `tests/dispatch_one_zone.rs`); what changes is the bookkeeping. The
+    /// zone's supply and demand are scalars, and a transfer is either the
+    /// local step alone (renewables, storage and generators serving the
+    /// zone's own load: no other node has demand in those tiers) or one
+    /// scan of single-line paths (imports from grids, exports to grids).
+    fn run_one_zone(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
+        let ng = m.external_grids.len();
+        let load = std::mem::take(&mut self.load_by_zone[0]);
+        for t in 0..m.hours() {
+            self.net.start_hour(inp.line_cap_mw.iter().map(|c| c[t]));
+            // 0. self-discharge
+            self.self_discharge(m, t, out);
+            // 1. local renewables serve local load
+            out.zone_load_mw[0][t] = load[t];
+            let (mut s, mut d) = (inp.re_mw[0][t], load[t]);
+            local_step(&mut s, &mut d);
+            let surplus = s;
+            // 2. deficit tiers
+            if d > EPS {
+                for tier in &m.dispatch.deficit_priority {
+                    if d <= EPS {
+                        break;
+                    }
+                    match tier {
+                        DeficitSource::Storage => {
+                            let cap = self.storage_cap_in(m, inp, 0, t);
+                            let mut left = cap;
+                            local_step(&mut left, &mut d);
+                            self.discharge_for_deficit_in(m, inp, 0, cap - left, t, out);
+                        }
+                        DeficitSource::Generators => {
+                            let cap = self.generator_cap_in(m, inp, 0, t);
+                            let mut left = cap;
+                            local_step(&mut left, &mut d);
+                            self.generate_in(m, inp, 0, cap - left, t, out);
+                        }
+                        DeficitSource::Imports => {
+                            let any = m.external_grids.iter().any(|g| g.max_import_mw > EPS);
+                            for (k, g) in m.external_grids.iter().enumerate() {
+                                self.sup[1 + k] = g.max_import_mw;
+                            }
+                            if any && !self.net.ends_empty() {
+                                self.net.grids_to_zone(&mut self.sup, &mut d);
+                            }
+                            for (k, g) in m.external_grids.iter().enumerate() {
+                                out.import_mw[k][t] = g.max_import_mw - self.sup[1 + k];
                             }
                         }
                     }
                 }
             }
-            // Hydrogen offtake from each store.
-            for (i, e) in m.electrolysers.iter().enumerate() {
-                let take = e.offtake_kg_per_h.min(self.h2[i]);
-                self.h2[i] -= take;
-                if e.store_kg <= 0.0 {
-                    // No store: what the offtake did not take went straight
-                    // to the unconstrained consumer.
-                    self.h2[i] = 0.0;
+            out.zone_unserved_mw[0][t] = if d > EPS { d } else { 0.0 };
+            // 3. surplus uses in priority order
+            let mut s = surplus;
+            if s != 0.0 {
+                for use_ in &m.dispatch.surplus_priority {
+                    match use_ {
+                        SurplusUse::Export if ng > 0 => s = self.export_one_zone(m, s, t, out),
+                        SurplusUse::Export => {}
+                        SurplusUse::Hydrogen => s = self.electrolyse_in(m, inp, 0, s, t, out),
+                        SurplusUse::Storage => s = self.charge_in(m, inp, 0, s, t, out),
+                    }
                 }
-                out.h2_shortfall_kg[i][t] = e.offtake_kg_per_h - take;
-                out.h2_store_kg[i][t] = self.h2[i];
             }
-            for (i, _) in m.storage.iter().enumerate() {
-                out.storage_soc_mwh[i][t] = self.soc[i];
+            // 3b. stores charge from generators' spare capacity
+            if m.dispatch.storage_charge_from_generators && out.zone_unserved_mw[0][t] <= 0.0 {
+                self.charge_from_generators(m, inp, 0, t, out);
             }
-            for l in 0..m.lines.len() {
-                out.line_from_mw[l][t] = self.net.from_out[l];
-                out.line_to_mw[l][t] = self.net.to_in[l];
-                let cap = self.net.cap[l];
-                out.line_cap_mw[l][t] = cap;
-                // Sending-end flow in the direction of flow, against that
-                // direction's limit.
-                let (f, lim) = if self.net.from_out[l] >= 0.0 {
-                    (self.net.from_out[l], cap)
-                } else {
-                    (-self.net.to_in[l], cap * self.net.reverse[l])
-                };
-                out.line_congested[l][t] = lim > EPS && f >= lim * (1.0 - 1e-9) - EPS;
+            // 5. curtailment
+            let curtailed = if s > EPS { s } else { 0.0 };
+            out.zone_curtailed_mw[0][t] = curtailed;
+            // 4. storage into remaining export capacity
+            if m.dispatch.storage_discharge_to_export && !m.storage.is_empty() && curtailed <= EPS {
+                let before = self.leftover_in(m, inp, 0, t, out);
+                if before > EPS {
+                    let left = self.export_one_zone(m, before, t, out);
+                    self.discharge_leftover_in(m, inp, 0, before - left, t, out);
+                }
             }
+            self.end_hour(m, t, out);
             #[cfg(debug_assertions)]
             self.debug_check_balance(m, inp, t, out);
+        }
+        self.load_by_zone[0] = load;
+    }
+
+    /// Export up to `s` MW of the one zone's surplus to the external grids
+    /// (what [`Dispatcher::export_from_sup`] does on a star network);
+    /// returns what is left.
+    fn export_one_zone(&mut self, m: &Model, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
+        let mut any_room = false;
+        for (k, g) in m.external_grids.iter().enumerate() {
+            let room = (g.max_export_mw - out.export_mw[k][t]).max(0.0);
+            self.dem[1 + k] = room;
+            self.before[1 + k] = room;
+            any_room |= room > EPS;
+        }
+        if s > EPS && any_room && !self.net.ends_empty() {
+            self.net.zone_to_grids(&mut s, &mut self.dem);
+        }
+        for k in 0..m.external_grids.len() {
+            out.export_mw[k][t] += self.before[1 + k] - self.dem[1 + k];
+        }
+        s
+    }
+
+    /// 0. Self-discharge of every store.
+    fn self_discharge(&mut self, m: &Model, t: usize, out: &mut Hourly) {
+        for (i, s) in m.storage.iter().enumerate() {
+            let loss = self.soc[i] * s.self_discharge_pu_per_h;
+            self.soc[i] -= loss;
+            out.storage_self_discharge_mwh[i][t] = loss;
+        }
+    }
+
+    /// MW the stores of zone `z` can discharge in hour `t`.
+    fn storage_cap_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize) -> f64 {
+        let mut cap = 0.0;
+        for &i in &self.storage_in[z] {
+            cap += storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+        }
+        cap
+    }
+
+    /// Discharge `used` MW from zone `z`'s stores, in order.
+    fn discharge_for_deficit_in(
+        &mut self,
+        m: &Model,
+        inp: &Inputs,
+        z: usize,
+        mut used: f64,
+        t: usize,
+        out: &mut Hourly,
+    ) {
+        for k in 0..self.storage_in[z].len() {
+            let i = self.storage_in[z][k];
+            let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
+            let x = c.min(used);
+            if x > 0.0 {
+                self.discharge(m, i, x, t, out);
+                used -= x;
+            }
+        }
+    }
+
+    /// MW zone `z`'s generators can produce in hour `t`.
+    fn generator_cap_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize) -> f64 {
+        let mut cap = 0.0;
+        for &g in &self.gen_in[z] {
+            cap += m.generators[g].capacity_at(t) * inp.gen_up[g][t];
+        }
+        cap
+    }
+
+    /// Run zone `z`'s generators for `used` MW in merit order.
+    fn generate_in(&self, m: &Model, inp: &Inputs, z: usize, mut used: f64, t: usize, out: &mut Hourly) {
+        for &g in &self.gen_in[z] {
+            let x = (m.generators[g].capacity_at(t) * inp.gen_up[g][t]).min(used);
+            out.gen_mw[g][t] = x;
+            used -= x;
+        }
+    }
+
+    /// Zone `z`'s electrolysers take what they can of `s` MW; returns the rest.
+    fn electrolyse_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
+        for k in 0..self.elec_in[z].len() {
+            let i = self.elec_in[z][k];
+            s -= self.electrolyse(m, i, s, inp.electrolyser_up[i][t], t, out);
+        }
+        s
+    }
+
+    /// Zone `z`'s stores charge from `s` MW; returns the rest.
+    fn charge_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
+        for k in 0..self.storage_in[z].len() {
+            let i = self.storage_in[z][k];
+            s -= self.charge(m, i, s, inp.storage_up[i][t], t, out);
+        }
+        s
+    }
+
+    /// 3b. Zone `z`'s stores charge from its generators' spare capacity.
+    fn charge_from_generators(&mut self, m: &Model, inp: &Inputs, z: usize, t: usize, out: &mut Hourly) {
+        for k in 0..self.gen_in[z].len() {
+            let g = self.gen_in[z][k];
+            let mut spare = (m.generators[g].capacity_at(t) * inp.gen_up[g][t] - out.gen_mw[g][t]).max(0.0);
+            for j in 0..self.storage_in[z].len() {
+                let i = self.storage_in[z][j];
+                if spare <= EPS || out.storage_discharge_mw[i][t] > 0.0 {
+                    continue;
+                }
+                let x = self.charge(m, i, spare, inp.storage_up[i][t], t, out);
+                out.gen_mw[g][t] += x;
+                spare -= x;
+            }
+        }
+    }
+
+    /// MW zone `z`'s stores can still discharge into export (step 4).
+    fn leftover_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize, out: &Hourly) -> f64 {
+        let mut cap = 0.0;
+        for &i in &self.storage_in[z] {
+            cap += self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
+        }
+        cap
+    }
+
+    /// Discharge `used` MW exported from zone `z`'s stores, in order.
+    fn discharge_leftover_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut used: f64, t: usize, out: &mut Hourly) {
+        for k in 0..self.storage_in[z].len() {
+            let i = self.storage_in[z][k];
+            let c = self.leftover_discharge(m, i, inp.storage_up[i][t], t, out);
+            let x = c.min(used);
+            if x > 0.0 {
+                self.discharge(m, i, x, t, out);
+                used -= x;
+            }
+        }
+    }
+
+    /// Hydrogen offtake, and the hour's states and line flows recorded.
+    fn end_hour(&mut self, m: &Model, t: usize, out: &mut Hourly) {
+        for (i, e) in m.electrolysers.iter().enumerate() {
+            let take = e.offtake_kg_per_h.min(self.h2[i]);
+            self.h2[i] -= take;
+            if e.store_kg <= 0.0 {
+                // No store: what the offtake did not take went straight
+                // to the unconstrained consumer.
+                self.h2[i] = 0.0;
+            }
+            out.h2_shortfall_kg[i][t] = e.offtake_kg_per_h - take;
+            out.h2_store_kg[i][t] = self.h2[i];
+        }
+        for i in 0..m.storage.len() {
+            out.storage_soc_mwh[i][t] = self.soc[i];
+        }
+        for l in 0..m.lines.len() {
+            let (from, to, cap, reverse) =
+                (self.net.from_out[l], self.net.to_in[l], self.net.cap[l], self.net.reverse[l]);
+            out.line_from_mw[l][t] = from;
+            out.line_to_mw[l][t] = to;
+            out.line_cap_mw[l][t] = cap;
+            // Sending-end flow in the direction of flow, against that
+            // direction's limit.
+            let (f, lim) = if from >= 0.0 { (from, cap) } else { (-to, cap * reverse) };
+            out.line_congested[l][t] = lim > EPS && f >= lim * (1.0 - 1e-9) - EPS;
         }
     }
 
@@ -709,23 +598,12 @@ impl Dispatcher {
         let nz = m.zones.len();
         self.sup.iter_mut().for_each(|x| *x = 0.0);
         for z in 0..nz {
-            for &i in &self.storage_in[z] {
-                self.sup[z] += storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
-            }
+            self.sup[z] = self.storage_cap_in(m, inp, z, t);
         }
         self.before[..nz].copy_from_slice(&self.sup[..nz]);
         self.net.transfer(&mut self.sup, &mut self.dem);
         for z in 0..nz {
-            let mut used = self.before[z] - self.sup[z];
-            for k in 0..self.storage_in[z].len() {
-                let i = self.storage_in[z][k];
-                let c = storage_discharge_cap(m, i, self.soc[i], inp.storage_up[i][t]);
-                let x = c.min(used);
-                if x > 0.0 {
-                    self.discharge(m, i, x, t, out);
-                    used -= x;
-                }
-            }
+            self.discharge_for_deficit_in(m, inp, z, self.before[z] - self.sup[z], t, out);
         }
     }
 
@@ -734,19 +612,12 @@ impl Dispatcher {
         let nz = m.zones.len();
         self.sup.iter_mut().for_each(|x| *x = 0.0);
         for z in 0..nz {
-            for &g in &self.gen_in[z] {
-                self.sup[z] += m.generators[g].capacity_at(t) * inp.gen_up[g][t];
-            }
+            self.sup[z] = self.generator_cap_in(m, inp, z, t);
         }
         self.before[..nz].copy_from_slice(&self.sup[..nz]);
         self.net.transfer(&mut self.sup, &mut self.dem);
         for z in 0..nz {
-            let mut used = self.before[z] - self.sup[z];
-            for &g in &self.gen_in[z] {
-                let x = (m.generators[g].capacity_at(t) * inp.gen_up[g][t]).min(used);
-                out.gen_mw[g][t] = x;
-                used -= x;
-            }
+            self.generate_in(m, inp, z, self.before[z] - self.sup[z], t, out);
         }
     }
 
