@@ -261,32 +261,44 @@ impl<'a> Study<'a> {
         let width = self.registry.defs.len();
         let work = || {
             let mut rows = Rows::new(width);
-            let mut profiles = ProfileSums::new(self.model.hours());
-            let wave = WAVE_BLOCKS_PER_THREAD * rayon::current_num_threads().max(1);
+            let threads = rayon::current_num_threads().max(1);
+            // One scratch and one set of profile sums per worker thread, kept
+            // for the whole run: a fresh scratch per block or per rayon split
+            // re-faulted megabytes of pages and returned them to the OS
+            // (TLB shoot-downs), which cost more with more threads. Profile
+            // sums are exact integers, so their merge order does not matter.
+            let workers: Vec<std::sync::Mutex<(Scratch, ProfileSums)>> = (0..threads)
+                .map(|_| std::sync::Mutex::new((self.scratch(), ProfileSums::new(self.model.hours()))))
+                .collect();
+            let wave = WAVE_BLOCKS_PER_THREAD * threads;
             for part in blocks.chunks(wave) {
                 let parts = part
                     .par_iter()
-                    .map_init(
-                        || self.scratch(),
-                        |scratch, &(start, n)| {
-                            let mut prof = ProfileSums::new(self.model.hours());
-                            let mut block = Vec::with_capacity(n as usize * width);
-                            let mut row = Vec::with_capacity(width);
-                            for k in start..start + n {
-                                self.simulate(method.seed, k, scratch, &mut prof, &mut row);
-                                block.extend_from_slice(&row);
-                            }
-                            progress(n);
-                            (block, prof)
-                        },
-                    )
+                    .map(|&(start, n)| {
+                        let i = rayon::current_thread_index().unwrap_or(0) % threads;
+                        // A worker's own slot: never contended; a poisoned
+                        // slot (a panic elsewhere) is still usable scratch.
+                        let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
+                        let (scratch, prof) = &mut *w;
+                        let mut block = Vec::with_capacity(n as usize * width);
+                        let mut row = Vec::with_capacity(width);
+                        for k in start..start + n {
+                            self.simulate(method.seed, k, scratch, prof, &mut row);
+                            block.extend_from_slice(&row);
+                        }
+                        progress(n);
+                        block
+                    })
                     .collect::<Vec<_>>();
-                for (block, p) in parts {
+                for block in parts {
                     for r in block.chunks_exact(width.max(1)) {
                         rows.push(r);
                     }
-                    profiles.merge(&p);
                 }
+            }
+            let mut profiles = ProfileSums::new(self.model.hours());
+            for w in workers {
+                profiles.merge(&w.into_inner().unwrap_or_else(|e| e.into_inner()).1);
             }
             (rows, profiles)
         };
