@@ -479,7 +479,25 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
             .collect();
         want.sort_unstable();
         want.dedup();
-        select_positions(&mut export_by_hour, &want, &|a: &f64, b: &f64| b.total_cmp(a));
+        // Hours with no export (nights, full curtailment) are often half the
+        // year: move the positive hours to the front and select among them;
+        // the rest are selected only if they are not all +0.0 (they already
+        // sit in order then). The same order statistics, to the last bit.
+        let descending = |a: &f64, b: &f64| b.total_cmp(a);
+        let mut n_pos = 0;
+        for i in 0..export_by_hour.len() {
+            if export_by_hour[i].total_cmp(&0.0).is_gt() {
+                export_by_hour.swap(i, n_pos);
+                n_pos += 1;
+            }
+        }
+        let (positive, rest) = export_by_hour.split_at_mut(n_pos);
+        let split = want.partition_point(|w| *w < n_pos);
+        select_positions(positive, &want[..split], &descending);
+        if rest.iter().any(|x| x.to_bits() != 0) {
+            let shifted: Vec<usize> = want[split..].iter().map(|w| w - n_pos).collect();
+            select_positions(rest, &shifted, &descending);
+        }
     }
     for p in EXPORT_DURATION_PCT {
         row.push(quantile_sorted(&export_by_hour, p as f64 / 100.0));
