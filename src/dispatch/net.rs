@@ -13,6 +13,9 @@ pub(super) struct Net {
     zones: usize,
     /// (from, to, loss) per line.
     ends: Vec<(usize, usize, f64)>,
+    /// Per line: MW arriving per MW sent, 1 − loss, and its inverse (the
+    /// gain of cancelling a flow), computed once.
+    gain: Vec<(f64, f64)>,
     /// Lines touching each node: (line, node is the `from` end).
     adj: Vec<Vec<(usize, bool)>>,
     /// One zone and every line ends in it (a star: zone ↔ external grids,
@@ -47,6 +50,7 @@ impl Net {
             zones,
             star,
             ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
+            gain: m.lines.iter().map(|l| (1.0 - l.loss_pu, 1.0 / (1.0 - l.loss_pu))).collect(),
             adj,
             cap: vec![0.0; nl],
             reverse: m.lines.iter().map(|l| l.reverse_capacity_pu).collect(),
@@ -90,12 +94,12 @@ impl Net {
     /// augmentation continues.
     #[inline]
     fn edge(&self, l: usize, forward: bool) -> (f64, f64) {
-        let g = 1.0 - self.ends[l].2;
+        let (g, inv_g) = self.gain[l];
         let (f, t) = (self.from_out[l], self.to_in[l]);
         if forward {
-            if f < 0.0 { (-f, 1.0 / g) } else { ((self.cap[l] - f).max(0.0), g) }
+            if f < 0.0 { (-f, inv_g) } else { ((self.cap[l] - f).max(0.0), g) }
         } else if f > 0.0 {
-            (t, 1.0 / g)
+            (t, inv_g)
         } else {
             ((self.cap[l] * self.reverse[l] + t).max(0.0), g)
         }
