@@ -228,8 +228,9 @@ impl WeatherModel {
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.hourly", &s.name)).collect();
         let mut daily: Vec<rng::Rng> =
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.daily", &s.name)).collect();
-        let mut e = DVector::<f64>::zeros(3 * n);
-        let mut eps = DVector::<f64>::zeros(3 * n);
+        let mut e = vec![0.0f64; 3 * n];
+        let mut eps = vec![0.0f64; 3 * n];
+        let chol = self.chol.as_slice(); // column-major, 3n × 3n
         let mut ed = DVector::<f64>::zeros(n);
         let mut edc = DVector::<f64>::zeros(n);
         let mut z = vec![[0.0f64; 3]; n];
@@ -269,8 +270,21 @@ impl WeatherModel {
                     e[3 * s + v] = r.sample(StandardNormal);
                 }
             }
-            // ε = L e: correlated innovations.
-            self.chol.mul_to(&e, &mut eps);
+            // ε = L e: correlated innovations. Column by column, as
+            // nalgebra's `gemv` sums (the same result to the last bit), but
+            // without its dynamic-size dispatch in every hour.
+            for (j, col) in chol.chunks_exact(3 * n).enumerate() {
+                let ej = e[j];
+                if j == 0 {
+                    for (y, l) in eps.iter_mut().zip(col) {
+                        *y = ej * l;
+                    }
+                } else {
+                    for (y, l) in eps.iter_mut().zip(col) {
+                        *y += ej * l;
+                    }
+                }
+            }
             for s in 0..n {
                 if model.sites[s].data.is_some() {
                     continue; // filled from data below
