@@ -62,6 +62,9 @@ pub struct SolarPre {
     pub rb: Vec<f32>,
     /// Wind speed at 10 m per unit of site speed.
     pub wind_10m: f64,
+    /// The SAPM wind term comes with the site's split (the fleet's
+    /// coefficients are the site's shared ones, see [`Converter::split`]).
+    pub shared_sapm: bool,
 }
 
 /// Precomputed physics for every fleet of a model.
@@ -69,6 +72,10 @@ pub struct SolarPre {
 pub struct Converter {
     pub wind: Vec<WindPre>,
     pub solar: Vec<SolarPre>,
+    /// Per site: SAPM coefficients (a, b) that two or more of its fleets
+    /// share, and the site's wind speed at 10 m per unit of site speed; the
+    /// wind term exp(a + b·WS) is then computed once per site and hour.
+    sapm_shared: Vec<Option<(f64, f64, f64)>>,
 }
 
 fn site_density(model: &Model, site: usize, temp_c: f64) -> f64 {
@@ -79,8 +86,31 @@ fn site_density(model: &Model, site: usize, temp_c: f64) -> f64 {
 impl Converter {
     pub fn new(model: &Model, weather: &WeatherModel) -> Self {
         let wind = model.wind_fleets.iter().map(|f| wind_pre(model, f)).collect();
-        let solar = model.solar_fleets.iter().map(|f| solar_pre(model, weather, f)).collect();
-        Converter { wind, solar }
+        let mut solar: Vec<SolarPre> = model.solar_fleets.iter().map(|f| solar_pre(model, weather, f)).collect();
+        let sapm = |f: &SolarFleet| match f.cell_temperature {
+            CellTemperature::Sapm { a, b_s_per_m, .. } => Some((a.to_bits(), b_s_per_m.to_bits())),
+            CellTemperature::Pvsyst { .. } => None,
+        };
+        let mut sapm_shared = vec![None; model.sites.len()];
+        for (site, shared) in sapm_shared.iter_mut().enumerate() {
+            // The coefficients most of the site's fleets use (first on ties).
+            let keys: Vec<(u64, u64)> =
+                model.solar_fleets.iter().filter(|f| f.site == site).filter_map(&sapm).collect();
+            let count = |k: &(u64, u64)| keys.iter().filter(|x| *x == k).count();
+            let mut best: Option<((u64, u64), usize)> = None;
+            for k in &keys {
+                if count(k) >= 2 && best.is_none_or(|(_, n)| count(k) > n) {
+                    best = Some((*k, count(k)));
+                }
+            }
+            let Some((key, _)) = best else { continue };
+            let Some(i) = model.solar_fleets.iter().position(|f| f.site == site) else { continue };
+            *shared = Some((f64::from_bits(key.0), f64::from_bits(key.1), solar[i].wind_10m));
+            for (f, p) in model.solar_fleets.iter().zip(solar.iter_mut()) {
+                p.shared_sapm = f.site == site && sapm(f) == Some(key);
+            }
+        }
+        Converter { wind, solar, sapm_shared }
     }
 
     /// Available MW of wind fleet `i` in every hour.
@@ -95,18 +125,23 @@ impl Converter {
         }));
     }
 
-    /// Erbs split of site `site`'s GHI into (DNI, DHI) for every hour; the
-    /// same for every fleet of the site, so computed once per sample.
-    pub fn split(&self, weather: &WeatherModel, site: usize, w: &Weather, out: &mut Vec<[f64; 2]>) {
+    /// Erbs split of site `site`'s GHI into (DNI, DHI) for every hour, and
+    /// the SAPM wind term of the site's shared coefficients (0 when none
+    /// are shared); the same for every fleet of the site, so computed once
+    /// per sample.
+    pub fn split(&self, weather: &WeatherModel, site: usize, w: &Weather, out: &mut Vec<[f64; 3]>) {
         let geo = &weather.geometry[site];
+        let wind = &w.wind_m_s[site];
+        let shared = self.sapm_shared[site];
         out.clear();
         out.extend(w.ghi_w_m2[site].iter().enumerate().map(|(t, &g)| {
             if g <= 0.0 {
-                return [0.0, 0.0];
+                return [0.0; 3];
             }
             let (dni, dhi, _) =
                 solar::irradiance::erbs_cos(g, geo.zenith_deg[t], geo.cos_zenith[t], geo.dni_extra_w_m2[t]);
-            [dni, dhi]
+            let factor = shared.map_or(0.0, |(a, b, w10)| solar::temperature::sapm_wind_factor(wind[t] * w10, a, b));
+            [dni, dhi, factor]
         }));
     }
 
@@ -134,7 +169,7 @@ impl Converter {
         weather: &WeatherModel,
         i: usize,
         w: &Weather,
-        split: &[[f64; 2]],
+        split: &[[f64; 3]],
         units_up: &[f64],
         out: &mut Vec<f64>,
     ) {
@@ -174,7 +209,7 @@ impl Converter {
                 continue;
             }
             let extra = geo.dni_extra_w_m2[t];
-            let [dni, dhi] = split[t];
+            let [dni, dhi, sapm_factor] = split[t];
             let rb = p.rb[t] as f64;
             let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.
@@ -189,6 +224,9 @@ impl Converter {
             let poa_thermal = dni * p.beam_cos[t] as f64 + diffuse;
             let ws = wind[t] * p.wind_10m;
             let t_cell = match f.cell_temperature {
+                CellTemperature::Sapm { delta_t_c, .. } if p.shared_sapm => {
+                    solar::temperature::cell_temperature_sapm_factor(poa_thermal, temp[t], sapm_factor, delta_t_c)
+                }
                 CellTemperature::Sapm { a, b_s_per_m, delta_t_c } => {
                     let sapm = solar::temperature::SapmParams { a, b: b_s_per_m, delta_t: delta_t_c };
                     solar::temperature::cell_temperature_sapm(poa_thermal, temp[t], ws, sapm)
@@ -292,5 +330,6 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
             Some(alpha) => wind::shear_power(1.0, site.wind_height_m, TEMP_WIND_HEIGHT_M, alpha),
             None => wind::shear_log(1.0, site.wind_height_m, TEMP_WIND_HEIGHT_M, site.roughness_length_m),
         },
+        shared_sapm: false,
     }
 }

@@ -104,9 +104,9 @@ pub struct Scratch {
     pub hourly: Hourly,
     dispatcher: Dispatcher,
     buf: Vec<f64>,
-    /// Per site: the (DNI, DHI) split of this sample's GHI (sites with
-    /// solar fleets).
-    split: Vec<Vec<[f64; 2]>>,
+    /// Per site: the (DNI, DHI) split of this sample's GHI and the shared
+    /// SAPM wind term (sites with solar fleets).
+    split: Vec<Vec<[f64; 3]>>,
 }
 
 impl<'a> Study<'a> {

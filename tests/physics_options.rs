@@ -467,3 +467,49 @@ fn bad_electrolyser_curves_exit_2() {
         &["electrolyser[0].consumption_curve_kwh_per_kg", "less hydrogen at more power"],
     );
 }
+
+/// Fleets of one site that share SAPM coefficients take the wind term
+/// exp(a + b·WS) computed once for the site; each fleet's output must be
+/// what it is when it is alone at the site (nothing shared), to the last
+/// bit, whether it shares the coefficients, has its own, or uses PVsyst.
+#[test]
+fn shared_sapm_wind_term_changes_no_fleet_output() {
+    use renewplan::conversion::Converter;
+    use renewplan::weather::Weather;
+    let fleets = [
+        ("a", "tilt_deg = 35\n"),
+        ("b", "tilt_deg = 20\nmounting = \"single-axis\"\n"),
+        ("c", "tilt_deg = 30\nsapm_mounting = \"close-mount-glass-glass\"\n"),
+        ("d", "tilt_deg = 25\ncell_temperature_model = \"pvsyst\"\n"),
+        ("e", "tilt_deg = 10\n"),
+    ];
+    let fleet = |(name, extra): (&str, &str)| pv_fleet(extra).replace("name = \"pv\"", &format!("name = \"{name}\""));
+    let outputs = |text: &str| -> Vec<Vec<f64>> {
+        let m = model(text);
+        let wm = WeatherModel::new(&m);
+        let conv = Converter::new(&m, &wm);
+        let h = m.hours();
+        // Varying sun, wind and temperature: hand-made, two days.
+        let w = Weather {
+            wind_m_s: vec![(0..h).map(|t| 1.0 + (t % 7) as f64 * 1.3).collect()],
+            ghi_w_m2: vec![(0..h).map(|t| (150.0 * ((t % 24) as f64 - 6.0)).clamp(0.0, 950.0)).collect()],
+            temp_c: vec![(0..h).map(|t| 5.0 + (t % 24) as f64).collect()],
+            dust_day: vec![vec![false; h.div_ceil(24)]],
+        };
+        (0..m.solar_fleets.len())
+            .map(|i| {
+                let mut out = Vec::new();
+                conv.solar_available(&m, &wm, i, &w, &vec![1.0; h], &mut out);
+                out
+            })
+            .collect()
+    };
+    let all: String = fleets.iter().map(|f| fleet(*f)).collect();
+    let together = outputs(&scenario(48, "", &all));
+    for (i, f) in fleets.iter().enumerate() {
+        let alone = outputs(&scenario(48, "", &fleet(*f)));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&together[i]), bits(&alone[0]), "fleet {}", f.0);
+        assert!(together[i].iter().any(|x| *x > 0.0), "fleet {} produces", f.0);
+    }
+}

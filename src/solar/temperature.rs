@@ -58,10 +58,23 @@ const SAPM_E0_W_M2: f64 = 1000.0;
 /// user coefficients cannot overflow to ∞·0 = NaN; irrelevant for the
 /// published coefficient sets.
 pub fn cell_temperature_sapm(poa_w_m2: f64, temp_air_c: f64, wind_speed_m_s: f64, p: SapmParams) -> f64 {
-    let ws = wind_speed_m_s.max(0.0);
-    let expo = (p.a + p.b * ws).min(50.0);
-    let t_module = poa_w_m2 * expo.exp() + temp_air_c;
-    let t = t_module + poa_w_m2 / SAPM_E0_W_M2 * p.delta_t;
+    cell_temperature_sapm_factor(poa_w_m2, temp_air_c, sapm_wind_factor(wind_speed_m_s, p.a, p.b), p.delta_t)
+}
+
+/// The wind term of [`cell_temperature_sapm`], exp(a + b·WS): the same for
+/// every fleet of a site with the same coefficients, so it can be computed
+/// once per site and hour.
+#[inline]
+pub fn sapm_wind_factor(wind_speed_m_s: f64, a: f64, b: f64) -> f64 {
+    (a + b * wind_speed_m_s.max(0.0)).min(50.0).exp()
+}
+
+/// [`cell_temperature_sapm`] with its wind term given (from
+/// [`sapm_wind_factor`]).
+#[inline]
+pub fn cell_temperature_sapm_factor(poa_w_m2: f64, temp_air_c: f64, wind_factor: f64, delta_t: f64) -> f64 {
+    let t_module = poa_w_m2 * wind_factor + temp_air_c;
+    let t = t_module + poa_w_m2 / SAPM_E0_W_M2 * delta_t;
     if t.is_finite() { t } else { temp_air_c }
 }
 
