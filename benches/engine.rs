@@ -61,6 +61,14 @@ fn benches(c: &mut Criterion) {
             black_box(&s.hourly);
         })
     });
+    // The same dispatch without the one-zone specialisation (what it saves).
+    let mut g = renewplan::dispatch::Dispatcher::new(&model).general();
+    c.bench_function("stage_dispatch_general", |b| {
+        b.iter(|| {
+            g.run(&model, &s.inputs, &mut s.hourly);
+            black_box(&s.hourly);
+        })
+    });
     d.run(&model, &s.inputs, &mut s.hourly); // when the dispatch bench is filtered out
     c.bench_function("stage_metrics", |b| {
         b.iter(|| {
