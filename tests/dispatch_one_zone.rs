@@ -8,6 +8,7 @@
 mod common;
 
 use common::header;
+use common::strategies::{hourly, share, some_or_zero};
 use proptest::prelude::*;
 use renewplan::dispatch::{Dispatcher, Hourly, Inputs};
 
@@ -34,18 +35,6 @@ struct Sys {
     storage_up: Vec<Vec<f64>>,
     elec_up: Vec<Vec<f64>>,
     line_cap: Vec<Vec<f64>>,
-}
-
-fn share() -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0]
-}
-
-fn some_or_zero(max: f64) -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), 0.0..max]
-}
-
-fn hourly(n: usize, hours: usize, v: impl Strategy<Value = f64>) -> impl Strategy<Value = Vec<Vec<f64>>> {
-    prop::collection::vec(prop::collection::vec(v, hours), n)
 }
 
 fn sys() -> impl Strategy<Value = Sys> {

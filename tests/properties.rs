@@ -11,6 +11,7 @@
 mod common;
 
 use common::header;
+use common::strategies::{hourly, share, some_or_zero};
 use proptest::prelude::*;
 use renewplan::dispatch::{Hourly, Inputs};
 use renewplan::model::Model;
@@ -70,14 +71,6 @@ struct Sys {
     line_cap: Vec<Vec<f64>>,
 }
 
-fn share() -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0]
-}
-
-fn some_or_zero(max: f64) -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), 0.0..max]
-}
-
 fn store(nz: usize) -> impl Strategy<Value = Store> {
     (0..nz, 0.0..100.0, 0.0..100.0, 0.0..400.0, 0.5..=1.0, 0.0..0.4, 0.6..=1.0, 0.0..=1.0, some_or_zero(0.05)).prop_map(
         |(zone, charge_mw, discharge_mw, energy_mwh, rte, soc_min, soc_max, initial, self_discharge)| Store {
@@ -112,10 +105,6 @@ fn line(nz: usize, losses: bool) -> impl Strategy<Value = Line> {
     let loss = if losses { prop_oneof![Just(0.0), 0.0..0.1].boxed() } else { Just(0.0).boxed() };
     // Any two different nodes among the zones and the grid.
     (0..=nz, 0..nz, loss).prop_map(move |(from, k, loss)| Line { from, to: (from + 1 + k) % (nz + 1), loss })
-}
-
-fn hourly(n: usize, hours: usize, v: impl Strategy<Value = f64>) -> impl Strategy<Value = Vec<Vec<f64>>> {
-    prop::collection::vec(prop::collection::vec(v, hours), n)
 }
 
 fn sys(losses: bool) -> impl Strategy<Value = Sys> {

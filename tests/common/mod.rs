@@ -2,6 +2,8 @@
 //! text, hand-built dispatch inputs, and named access to hourly results.
 #![allow(dead_code)]
 
+pub mod strategies;
+
 use renewplan::dispatch::{self, Dispatcher, Hourly, Inputs};
 use renewplan::engine::Results;
 use renewplan::model::Model;
