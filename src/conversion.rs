@@ -106,8 +106,8 @@ impl Converter {
             let Some((key, _)) = best else { continue };
             let Some(i) = model.solar_fleets.iter().position(|f| f.site == site) else { continue };
             *shared = Some((f64::from_bits(key.0), f64::from_bits(key.1), solar[i].wind_10m));
-            for (f, p) in model.solar_fleets.iter().zip(solar.iter_mut()) {
-                p.shared_sapm = f.site == site && sapm(f) == Some(key);
+            for (f, p) in model.solar_fleets.iter().zip(solar.iter_mut()).filter(|(f, _)| f.site == site) {
+                p.shared_sapm = sapm(f) == Some(key);
             }
         }
         Converter { wind, solar, sapm_shared }

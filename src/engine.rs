@@ -278,14 +278,20 @@ impl<'a> Study<'a> {
                         let i = rayon::current_thread_index().unwrap_or(0) % threads;
                         // A worker's own slot: never contended; a poisoned
                         // slot (a panic elsewhere) is still usable scratch.
-                        let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
-                        let (scratch, prof) = &mut *w;
                         let mut block = Vec::with_capacity(n as usize * width);
-                        let mut row = Vec::with_capacity(width);
-                        for k in start..start + n {
-                            self.simulate(method.seed, k, scratch, prof, &mut row);
-                            block.extend_from_slice(&row);
+                        {
+                            let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
+                            let (scratch, prof) = &mut *w;
+                            let mut row = Vec::with_capacity(width);
+                            // Nothing here may call into rayon: the thread
+                            // could then run another block and lock its own
+                            // slot again.
+                            for k in start..start + n {
+                                self.simulate(method.seed, k, scratch, prof, &mut row);
+                                block.extend_from_slice(&row);
+                            }
                         }
+                        // The caller's callback runs with no slot held.
                         progress(n);
                         block
                     })

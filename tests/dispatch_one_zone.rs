@@ -1,9 +1,10 @@
 //! The dispatch specialised to one zone with every line to an external grid
 //! (`Dispatcher::run_one_zone`, the path all the bundled scenarios take)
-//! must give exactly what the general dispatch gives: every hourly array
-//! equal to the last bit, on random one-zone systems with several grids,
-//! parallel lossy lines in either direction, per-direction limits, stores,
-//! electrolysers, generators and every priority order.
+//! must give exactly what the general dispatch with its breadth-first path
+//! search gives (`Dispatcher::general`): every hourly array equal to the
+//! last bit, on random one-zone systems with several grids, parallel lossy
+//! lines in either direction, per-direction limits, stores, electrolysers,
+//! generators and every priority order.
 
 mod common;
 

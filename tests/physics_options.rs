@@ -468,33 +468,45 @@ fn bad_electrolyser_curves_exit_2() {
     );
 }
 
-/// Fleets of one site that share SAPM coefficients take the wind term
+/// Fleets of a site that share SAPM coefficients take the wind term
 /// exp(a + b·WS) computed once for the site; each fleet's output must be
-/// what it is when it is alone at the site (nothing shared), to the last
-/// bit, whether it shares the coefficients, has its own, or uses PVsyst.
+/// what it is when it is alone (nothing shared), to the last bit, whether
+/// it shares the coefficients, has its own, or uses PVsyst; with two sites
+/// that each share, neither site's sharing undoes the other's.
 #[test]
 fn shared_sapm_wind_term_changes_no_fleet_output() {
     use renewplan::conversion::Converter;
     use renewplan::weather::Weather;
+    let second_site =
+        "[[site]]\nname = \"t\"\nlatitude_deg = 40.0\nlongitude_deg = 100.0\nelevation_m = 900\nwind_height_m = 50\n";
     let fleets = [
-        ("a", "tilt_deg = 35\n"),
-        ("b", "tilt_deg = 20\nmounting = \"single-axis\"\n"),
-        ("c", "tilt_deg = 30\nsapm_mounting = \"close-mount-glass-glass\"\n"),
-        ("d", "tilt_deg = 25\ncell_temperature_model = \"pvsyst\"\n"),
-        ("e", "tilt_deg = 10\n"),
+        ("a", "s", "tilt_deg = 35\n"),
+        ("b", "s", "tilt_deg = 20\nmounting = \"single-axis\"\n"),
+        ("c", "s", "tilt_deg = 30\nsapm_mounting = \"close-mount-glass-glass\"\n"),
+        ("d", "s", "tilt_deg = 25\ncell_temperature_model = \"pvsyst\"\n"),
+        ("e", "s", "tilt_deg = 10\n"),
+        ("f", "t", "tilt_deg = 30\n"),
+        ("g", "t", "tilt_deg = 40\n"),
     ];
-    let fleet = |(name, extra): (&str, &str)| pv_fleet(extra).replace("name = \"pv\"", &format!("name = \"{name}\""));
+    let fleet = |(name, site, extra): (&str, &str, &str)| {
+        pv_fleet(extra)
+            .replace("name = \"pv\"", &format!("name = \"{name}\""))
+            .replace("site = \"s\"", &format!("site = \"{site}\""))
+    };
     let outputs = |text: &str| -> Vec<Vec<f64>> {
         let m = model(text);
         let wm = WeatherModel::new(&m);
         let conv = Converter::new(&m, &wm);
         let h = m.hours();
-        // Varying sun, wind and temperature: hand-made, two days.
+        // Varying sun, wind and temperature, different at each site: hand-made, two days.
+        let n = m.sites.len();
         let w = Weather {
-            wind_m_s: vec![(0..h).map(|t| 1.0 + (t % 7) as f64 * 1.3).collect()],
-            ghi_w_m2: vec![(0..h).map(|t| (150.0 * ((t % 24) as f64 - 6.0)).clamp(0.0, 950.0)).collect()],
-            temp_c: vec![(0..h).map(|t| 5.0 + (t % 24) as f64).collect()],
-            dust_day: vec![vec![false; h.div_ceil(24)]],
+            wind_m_s: (0..n).map(|s| (0..h).map(|t| 1.0 + ((t + 3 * s) % 7) as f64 * 1.3).collect()).collect(),
+            ghi_w_m2: (0..n)
+                .map(|s| (0..h).map(|t| (150.0 * ((t % 24) as f64 - 6.0 - s as f64)).clamp(0.0, 950.0)).collect())
+                .collect(),
+            temp_c: (0..n).map(|s| (0..h).map(|t| 5.0 + (t % 24) as f64 - 4.0 * s as f64).collect()).collect(),
+            dust_day: vec![vec![false; h.div_ceil(24)]; n],
         };
         (0..m.solar_fleets.len())
             .map(|i| {
@@ -505,9 +517,15 @@ fn shared_sapm_wind_term_changes_no_fleet_output() {
             .collect()
     };
     let all: String = fleets.iter().map(|f| fleet(*f)).collect();
-    let together = outputs(&scenario(48, "", &all));
+    let text = scenario(48, "", &format!("{second_site}\n{all}"));
+    // The sharing itself: a, b, e share at site s (c and d do not), f and g at t.
+    let m = model(&text);
+    let conv = Converter::new(&m, &WeatherModel::new(&m));
+    let shared: Vec<bool> = conv.solar.iter().map(|p| p.shared_sapm).collect();
+    assert_eq!(shared, [true, true, false, false, true, true, true]);
+    let together = outputs(&text);
     for (i, f) in fleets.iter().enumerate() {
-        let alone = outputs(&scenario(48, "", &fleet(*f)));
+        let alone = outputs(&scenario(48, "", &format!("{second_site}\n{}", fleet(*f))));
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&together[i]), bits(&alone[0]), "fleet {}", f.0);
         assert!(together[i].iter().any(|x| *x > 0.0), "fleet {} produces", f.0);

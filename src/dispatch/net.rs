@@ -63,7 +63,8 @@ impl Net {
         }
     }
 
-    pub(super) fn start_hour(&mut self, caps: impl Iterator<Item = f64>) {
+    pub(super) fn start_hour(&mut self, caps: impl ExactSizeIterator<Item = f64>) {
+        debug_assert_eq!(caps.len(), self.cap.len(), "one capacity per line");
         // One loop for the three arrays: separate zeroing loops became
         // `memset` calls, dear for the few lines a network has.
         for (((c, x), f), t) in self.cap.iter_mut().zip(caps).zip(&mut self.from_out).zip(&mut self.to_in) {
