@@ -435,6 +435,7 @@ impl Dispatcher {
     /// Export up to `s` MW of the one zone's surplus to the external grids
     /// (what [`Dispatcher::export_from_sup`] does on a star network);
     /// returns what is left.
+    #[inline(always)]
     fn export_one_zone(&mut self, m: &Model, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
         let mut any_room = false;
         for (k, g) in m.external_grids.iter().enumerate() {
@@ -453,6 +454,7 @@ impl Dispatcher {
     }
 
     /// 0. Self-discharge of every store.
+    #[inline(always)]
     fn self_discharge(&mut self, m: &Model, t: usize, out: &mut Hourly) {
         for (i, s) in m.storage.iter().enumerate() {
             let loss = self.soc[i] * s.self_discharge_pu_per_h;
@@ -462,6 +464,7 @@ impl Dispatcher {
     }
 
     /// MW the stores of zone `z` can discharge in hour `t`.
+    #[inline(always)]
     fn storage_cap_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize) -> f64 {
         let mut cap = 0.0;
         for &i in &self.storage_in[z] {
@@ -471,6 +474,7 @@ impl Dispatcher {
     }
 
     /// Discharge `used` MW from zone `z`'s stores, in order.
+    #[inline(always)]
     fn discharge_for_deficit_in(
         &mut self,
         m: &Model,
@@ -492,6 +496,7 @@ impl Dispatcher {
     }
 
     /// MW zone `z`'s generators can produce in hour `t`.
+    #[inline(always)]
     fn generator_cap_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize) -> f64 {
         let mut cap = 0.0;
         for &g in &self.gen_in[z] {
@@ -501,6 +506,7 @@ impl Dispatcher {
     }
 
     /// Run zone `z`'s generators for `used` MW in merit order.
+    #[inline(always)]
     fn generate_in(&self, m: &Model, inp: &Inputs, z: usize, mut used: f64, t: usize, out: &mut Hourly) {
         for &g in &self.gen_in[z] {
             let x = (m.generators[g].capacity_at(t) * inp.gen_up[g][t]).min(used);
@@ -510,6 +516,7 @@ impl Dispatcher {
     }
 
     /// Zone `z`'s electrolysers take what they can of `s` MW; returns the rest.
+    #[inline(always)]
     fn electrolyse_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
         for k in 0..self.elec_in[z].len() {
             let i = self.elec_in[z][k];
@@ -519,6 +526,7 @@ impl Dispatcher {
     }
 
     /// Zone `z`'s stores charge from `s` MW; returns the rest.
+    #[inline(always)]
     fn charge_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut s: f64, t: usize, out: &mut Hourly) -> f64 {
         for k in 0..self.storage_in[z].len() {
             let i = self.storage_in[z][k];
@@ -545,6 +553,7 @@ impl Dispatcher {
     }
 
     /// MW zone `z`'s stores can still discharge into export (step 4).
+    #[inline(always)]
     fn leftover_in(&self, m: &Model, inp: &Inputs, z: usize, t: usize, out: &Hourly) -> f64 {
         let mut cap = 0.0;
         for &i in &self.storage_in[z] {
@@ -554,6 +563,7 @@ impl Dispatcher {
     }
 
     /// Discharge `used` MW exported from zone `z`'s stores, in order.
+    #[inline(always)]
     fn discharge_leftover_in(&mut self, m: &Model, inp: &Inputs, z: usize, mut used: f64, t: usize, out: &mut Hourly) {
         for k in 0..self.storage_in[z].len() {
             let i = self.storage_in[z][k];
@@ -567,6 +577,7 @@ impl Dispatcher {
     }
 
     /// Hydrogen offtake, and the hour's states and line flows recorded.
+    #[inline(always)]
     fn end_hour(&mut self, m: &Model, t: usize, out: &mut Hourly) {
         for (i, e) in m.electrolysers.iter().enumerate() {
             let take = e.offtake_kg_per_h.min(self.h2[i]);
@@ -664,6 +675,7 @@ impl Dispatcher {
     /// did: the power left and the energy left (its state of charge is
     /// already net of earlier discharge). A store that charged this hour
     /// does not also discharge (that would only add losses).
+    #[inline(always)]
     fn leftover_discharge(&self, m: &Model, i: usize, up: f64, t: usize, out: &Hourly) -> f64 {
         if out.storage_charge_mw[i][t] > 0.0 {
             return 0.0;
@@ -672,6 +684,7 @@ impl Dispatcher {
         power_left.min(storage_discharge_cap(m, i, self.soc[i], 1.0))
     }
 
+    #[inline(always)]
     fn discharge(&mut self, m: &Model, i: usize, mw: f64, t: usize, out: &mut Hourly) {
         let s = &m.storage[i];
         self.soc[i] = (self.soc[i] - mw / s.discharge_efficiency_pu).max(s.soc_min_pu * s.energy_mwh);
@@ -679,6 +692,7 @@ impl Dispatcher {
     }
 
     /// Charge store `i` from up to `avail` MW of surplus; returns MW taken.
+    #[inline(always)]
     fn charge(&mut self, m: &Model, i: usize, avail: f64, up: f64, t: usize, out: &mut Hourly) -> f64 {
         let s = &m.storage[i];
         let room = (s.soc_max_pu * s.energy_mwh - self.soc[i]).max(0.0) / s.charge_efficiency_pu;
@@ -689,6 +703,7 @@ impl Dispatcher {
     }
 
     /// Run electrolyser `i` on up to `avail` MW; returns MW taken.
+    #[inline(always)]
     fn electrolyse(&mut self, m: &Model, i: usize, avail: f64, up: f64, t: usize, out: &mut Hourly) -> f64 {
         let e = &m.electrolysers[i];
         let cap = e.capacity_mw * up;
