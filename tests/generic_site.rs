@@ -6,13 +6,14 @@
 //! exit 2 naming the file, the line, the column or key and what is
 //! accepted.
 
+mod common;
+
 use renewplan::data::generic::{self, GenericSpec};
 use renewplan::data::{DataError, TimeConvention, WeatherSeries, unix_from_civil};
 use renewplan::engine::{Method, Study};
 use renewplan::scenario::{self, Source};
 use renewplan::solar;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const PVWATTS: &str = "generic_pvwatts_style_hourly_39.74_-104.99.csv";
 const TMY3: &str = "generic_tmy3_style_34.300_-116.167.csv";
@@ -340,20 +341,7 @@ fn a_scenario_site_replays_a_pvwatts_year() {
 /// `renewplan validate` on `scenario` (with the data file `csv` beside it)
 /// must exit 2 with every needle in stderr.
 fn rejected(scenario: &str, csv: &str, needles: &[&str]) {
-    let tmp = tempfile::tempdir().expect("tmp");
-    std::fs::write(tmp.path().join("s.toml"), scenario).expect("write");
-    std::fs::write(tmp.path().join("pvwatts_hourly.csv"), csv).expect("write");
-    let o = Command::new(env!("CARGO_BIN_EXE_renewplan"))
-        .args(["validate", "s.toml"])
-        .current_dir(tmp.path())
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "validate should exit 2: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "`{n}` missing from:\n{err}");
-    }
+    common::validate_rejects(&[("s.toml", scenario), ("pvwatts_hourly.csv", csv)], needles);
 }
 
 #[test]

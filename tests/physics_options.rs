@@ -10,7 +10,6 @@ mod common;
 use common::{header, model};
 use renewplan::solar;
 use renewplan::weather::WeatherModel;
-use std::process::Command;
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + b.abs())
@@ -28,19 +27,8 @@ fn scenario(hours: usize, site_extra: &str, extra: &str) -> String {
 /// Run `renewplan validate` on `text`; it must exit 2 and stderr must hold
 /// every needle.
 fn rejected(text: &str, needles: &[&str]) {
-    let tmp = tempfile::tempdir().expect("tmp");
-    std::fs::write(tmp.path().join("bad.toml"), text).expect("write");
-    let o = Command::new(env!("CARGO_BIN_EXE_renewplan"))
-        .args(["validate", "bad.toml"])
-        .current_dir(tmp.path())
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "validate should exit 2: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for n in std::iter::once(&"bad.toml").chain(needles) {
-        assert!(err.contains(n), "`{n}` missing from:\n{err}");
-    }
+    let err = common::validate_rejects(&[("bad.toml", text)], needles);
+    assert!(err.contains("bad.toml"), "the file is not named:\n{err}");
 }
 
 // ------------------------------------------------------------- clear sky

@@ -151,3 +151,25 @@ pub fn column(r: &Results, key: &str) -> Vec<f64> {
 pub fn bits(rows: &[Vec<f64>]) -> Vec<Vec<u64>> {
     rows.iter().map(|r| r.iter().map(|x| x.to_bits()).collect()).collect()
 }
+
+/// Write `files` (name, text) into a fresh directory and run `renewplan
+/// validate` on the first; it must exit 2 without a panic and stderr must
+/// hold every needle. Returns stderr.
+pub fn validate_rejects(files: &[(&str, &str)], needles: &[&str]) -> String {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).expect("write");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_renewplan"))
+        .args(["validate", files[0].0])
+        .current_dir(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "validate should exit 2: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "`{n}` missing from:\n{err}");
+    }
+    err
+}
