@@ -18,6 +18,10 @@ pub(super) struct Net {
     gain: Vec<(f64, f64)>,
     /// Lines touching each node: (line, node is the `from` end).
     adj: Vec<Vec<(usize, bool)>>,
+    /// Node 0's lines in adjacency order: (line, node 0 is the `from` end,
+    /// the other end): the scan of [`Net::zone_to_grids`] without the
+    /// lookups.
+    zone_lines: Vec<(usize, bool, usize)>,
     /// One zone and every line ends in it (a star: zone ↔ external grids,
     /// the bundled Alxa layouts). Paths are then single lines and the
     /// breadth-first search reduces to a scan (see [`Net::augment_star`]).
@@ -45,6 +49,11 @@ impl Net {
         }
         let nl = m.lines.len();
         let star = zones == 1 && m.lines.iter().all(|l| l.from == 0 || l.to == 0);
+        let zone_lines = adj.first().map_or_else(Vec::new, |a: &Vec<(usize, bool)>| {
+            a.iter()
+                .map(|&(l, is_from)| (l, is_from, if is_from { m.lines[l].to } else { m.lines[l].from }))
+                .collect()
+        });
         Net {
             n,
             zones,
@@ -52,6 +61,7 @@ impl Net {
             ends: m.lines.iter().map(|l| (l.from, l.to, l.loss_pu)).collect(),
             gain: m.lines.iter().map(|l| (1.0 - l.loss_pu, 1.0 / (1.0 - l.loss_pu))).collect(),
             adj,
+            zone_lines,
             cap: vec![0.0; nl],
             reverse: m.lines.iter().map(|l| l.reverse_capacity_pu).collect(),
             from_out: vec![0.0; nl],
@@ -177,15 +187,15 @@ impl Net {
         let bound = self.bound();
         let mut pushes = 0;
         let mut k = 0;
-        while k < self.adj[0].len() && pushes < bound {
+        while k < self.zone_lines.len() && pushes < bound {
             if *zone_sup <= EPS {
                 break;
             }
-            let (l, is_from) = self.adj[0][k];
-            let v = if is_from { self.ends[l].1 } else { self.ends[l].0 };
-            if self.residual(l, is_from) > EPS && dem[v] > EPS {
+            let (l, is_from, v) = self.zone_lines[k];
+            let (res, g) = self.edge(l, is_from);
+            if res > EPS && dem[v] > EPS {
                 pushes += 1;
-                if !self.push_line(l, is_from, zone_sup, &mut dem[v]) {
+                if !self.push_edge(l, is_from, (res, g), zone_sup, &mut dem[v]) {
                     break;
                 }
             } else {
@@ -208,9 +218,10 @@ impl Net {
             if sup[g] > EPS {
                 for k in 0..self.adj[g].len() {
                     let (l, is_from) = self.adj[g][k];
-                    if self.residual(l, is_from) > EPS {
+                    let edge = self.edge(l, is_from);
+                    if edge.0 > EPS {
                         pushes += 1;
-                        if !self.push_line(l, is_from, &mut sup[g], zone_dem) {
+                        if !self.push_edge(l, is_from, edge, &mut sup[g], zone_dem) {
                             break 'grids;
                         }
                         continue 'grids;
@@ -335,7 +346,14 @@ impl Net {
     /// 1 times the line's), so the same result to the last bit.
     #[inline]
     fn push_line(&mut self, l: usize, fwd: bool, src: &mut f64, dst: &mut f64) -> bool {
-        let (res, g) = self.edge(l, fwd);
+        let edge = self.edge(l, fwd);
+        self.push_edge(l, fwd, edge, src, dst)
+    }
+
+    /// [`Net::push_line`] given the line's [`Net::edge`] (unchanged since
+    /// it was read).
+    #[inline(always)]
+    fn push_edge(&mut self, l: usize, fwd: bool, (res, g): (f64, f64), src: &mut f64, dst: &mut f64) -> bool {
         let x = src.min(res).min(*dst / g);
         if x <= EPS {
             return false;
