@@ -7,9 +7,10 @@
 //! processed in fixed blocks of [`BLOCK`] with rayon; each block folds its
 //! samples in order and blocks are merged in order, so every sum is taken
 //! in the same order whatever the thread count (bitwise-identical results).
-//! Blocks run in waves of a few per thread, and each wave's rows go into
-//! [`Rows`] (bounded memory, spilled to a temporary file beyond a budget)
-//! before the next wave starts, so memory does not grow with the sample
+//! Worker threads take blocks in sample order and hand their rows to an
+//! in-order sink, [`Rows`] (bounded memory, spilled to a temporary file
+//! beyond a budget); no worker runs more than a few blocks ahead of the
+//! first block not yet stored, so memory does not grow with the sample
 //! count. Architecture invariant: the engine does no I/O (other than that
 //! spill file); progress is reported through a callback.
 
@@ -21,14 +22,42 @@ use crate::outage::Chain;
 use crate::rng;
 use crate::rows::Rows;
 use crate::weather::{Weather, WeatherModel};
-use rayon::prelude::*;
 
 /// Samples per block: the unit of parallel work and of ordered merging.
 pub const BLOCK: u64 = 32;
 
-/// Blocks per thread in one wave (enough to balance the load; a wave's
-/// rows are held until it ends: 8 × 32 rows × 1 KB per thread).
-const WAVE_BLOCKS_PER_THREAD: usize = 8;
+/// How far, in blocks per thread, a worker may run ahead of the first block
+/// whose rows are not yet stored (bounds the rows held out of order: at
+/// most 8 × 32 rows × ~1 KB per thread).
+const AHEAD_BLOCKS_PER_THREAD: usize = 8;
+
+/// Rows of finished blocks, stored in sample order.
+struct Sink {
+    rows: Rows,
+    /// Blocks stored so far (all before this index).
+    stored: usize,
+    /// Finished blocks waiting for an earlier one.
+    pending: std::collections::BTreeMap<usize, Vec<f64>>,
+    /// A worker panicked: the others stop instead of waiting for it.
+    failed: bool,
+}
+
+fn lock(m: &std::sync::Mutex<Sink>) -> std::sync::MutexGuard<'_, Sink> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Marks the sink failed and wakes waiting workers if a worker unwinds.
+struct FailGuard<'a> {
+    sink: &'a std::sync::Mutex<Sink>,
+    stored: &'a std::sync::Condvar,
+}
+
+impl Drop for FailGuard<'_> {
+    fn drop(&mut self) {
+        lock(self.sink).failed = true;
+        self.stored.notify_all();
+    }
+}
 
 /// How to sample: independent of what is simulated and what is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,53 +289,73 @@ impl<'a> Study<'a> {
         };
         let width = self.registry.defs.len();
         let work = || {
-            let mut rows = Rows::new(width);
+            // Every worker thread takes the next block in sample order,
+            // simulates it with its own scratch (kept for the whole run: a
+            // fresh scratch per block re-faulted megabytes of pages) and
+            // hands the block's rows to an in-order sink. There is no
+            // barrier between groups of blocks, so no thread idles while
+            // another finishes (the earlier waves lost up to a block per
+            // wave). Memory stays bounded: a worker does not start a block
+            // more than `ahead` blocks past the first one not yet stored.
             let threads = rayon::current_num_threads().max(1);
-            // One scratch and one set of profile sums per worker thread, kept
-            // for the whole run: a fresh scratch per block or per rayon split
-            // re-faulted megabytes of pages and returned them to the OS
-            // (TLB shoot-downs), which cost more with more threads. Profile
-            // sums are exact integers, so their merge order does not matter.
-            let workers: Vec<std::sync::Mutex<(Scratch, ProfileSums)>> = (0..threads)
-                .map(|_| std::sync::Mutex::new((self.scratch(), ProfileSums::new(self.model.hours()))))
-                .collect();
-            let wave = WAVE_BLOCKS_PER_THREAD * threads;
-            for part in blocks.chunks(wave) {
-                let parts = part
-                    .par_iter()
-                    .map(|&(start, n)| {
-                        let i = rayon::current_thread_index().unwrap_or(0) % threads;
-                        // A worker's own slot: never contended; a poisoned
-                        // slot (a panic elsewhere) is still usable scratch.
-                        let mut block = Vec::with_capacity(n as usize * width);
-                        {
-                            let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
-                            let (scratch, prof) = &mut *w;
-                            let mut row = Vec::with_capacity(width);
-                            // Nothing here may call into rayon: the thread
-                            // could then run another block and lock its own
-                            // slot again.
-                            for k in start..start + n {
-                                self.simulate(method.seed, k, scratch, prof, &mut row);
-                                block.extend_from_slice(&row);
-                            }
+            let ahead = AHEAD_BLOCKS_PER_THREAD * threads;
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let sink = std::sync::Mutex::new(Sink {
+                rows: Rows::new(width),
+                stored: 0,
+                pending: std::collections::BTreeMap::new(),
+                failed: false,
+            });
+            let stored = std::sync::Condvar::new();
+            let profiles = rayon::broadcast(|_| {
+                let mut scratch = self.scratch();
+                let mut prof = ProfileSums::new(self.model.hours());
+                let mut row = Vec::with_capacity(width);
+                // A panic in this worker releases the others' waits (and
+                // then propagates through `broadcast`).
+                let guard = FailGuard { sink: &sink, stored: &stored };
+                loop {
+                    let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(start, n)) = blocks.get(b) else { break };
+                    {
+                        let mut s = lock(&sink);
+                        while b >= s.stored + ahead && !s.failed {
+                            s = stored.wait(s).unwrap_or_else(|e| e.into_inner());
                         }
-                        // The caller's callback runs with no slot held.
-                        progress(n);
-                        block
-                    })
-                    .collect::<Vec<_>>();
-                for block in parts {
-                    for r in block.chunks_exact(width.max(1)) {
-                        rows.push(r);
+                        if s.failed {
+                            break;
+                        }
+                    }
+                    let mut block = Vec::with_capacity(n as usize * width);
+                    for k in start..start + n {
+                        self.simulate(method.seed, k, &mut scratch, &mut prof, &mut row);
+                        block.extend_from_slice(&row);
+                    }
+                    progress(n);
+                    let mut guard_sink = lock(&sink);
+                    let s = &mut *guard_sink;
+                    s.pending.insert(b, block);
+                    let first = s.stored;
+                    while let Some(block) = s.pending.remove(&s.stored) {
+                        for r in block.chunks_exact(width.max(1)) {
+                            s.rows.push(r);
+                        }
+                        s.stored += 1;
+                    }
+                    if s.stored != first {
+                        stored.notify_all();
                     }
                 }
+                std::mem::forget(guard);
+                prof
+            });
+            let mut merged = ProfileSums::new(self.model.hours());
+            for p in &profiles {
+                merged.merge(p);
             }
-            let mut profiles = ProfileSums::new(self.model.hours());
-            for w in workers {
-                profiles.merge(&w.into_inner().unwrap_or_else(|e| e.into_inner()).1);
-            }
-            (rows, profiles)
+            let s = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+            debug_assert!(s.pending.is_empty() && s.stored == blocks.len(), "every block stored in order");
+            (s.rows, merged)
         };
         let (rows, profiles) = if method.threads == 0 {
             work()

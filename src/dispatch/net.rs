@@ -50,9 +50,7 @@ impl Net {
         let nl = m.lines.len();
         let star = zones == 1 && m.lines.iter().all(|l| l.from == 0 || l.to == 0);
         let zone_lines = adj.first().map_or_else(Vec::new, |a: &Vec<(usize, bool)>| {
-            a.iter()
-                .map(|&(l, is_from)| (l, is_from, if is_from { m.lines[l].to } else { m.lines[l].from }))
-                .collect()
+            a.iter().map(|&(l, is_from)| (l, is_from, if is_from { m.lines[l].to } else { m.lines[l].from })).collect()
         });
         Net {
             n,
