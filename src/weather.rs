@@ -110,6 +110,10 @@ pub const KC_MAX: f64 = 1.05;
 /// days per year in March–May).
 const DUST_MEAN_DAYS: f64 = 2.0;
 
+/// Hours the generator draws before it runs each site's processes over
+/// them (small enough to stay in L1 cache).
+const WEATHER_CHUNK: usize = 128;
+
 /// Standard normal CDF.
 pub fn norm_cdf(z: f64) -> f64 {
     0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
@@ -229,85 +233,109 @@ impl WeatherModel {
         let mut daily: Vec<rng::Rng> =
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.daily", &s.name)).collect();
         let mut e = vec![0.0f64; 3 * n];
-        let mut eps = vec![0.0f64; 3 * n];
         let chol = self.chol.as_slice(); // column-major, 3n × 3n
         let mut ed = DVector::<f64>::zeros(n);
         let mut edc = DVector::<f64>::zeros(n);
         let mut z = vec![[0.0f64; 3]; n];
         let mut d = vec![0.0f64; n];
         let mut dust = vec![false; n];
+        // Per hour of a chunk: the 3n correlated innovations, then the n
+        // daily cloud states.
+        let w = 4 * n;
+        let mut buf = vec![0.0f64; WEATHER_CHUNK * w];
         let cal = &model.calendar;
-        for t in 0..h {
-            let m = cal.month[t] as usize;
-            let hod = cal.hour_of_day[t] as usize;
-            // The horizon starts at local midnight: day index is t / 24.
-            let day = t / 24;
-            let doy = cal.day_of_year[t] as usize;
-            let new_day = t == 0 || hod == 0;
-            if new_day {
-                for (s, r) in daily.iter_mut().enumerate() {
-                    ed[s] = r.sample(StandardNormal);
-                    let p = &self.sites[s];
-                    let u: f64 = r.random();
-                    dust[s] = if p.dust_start[m] <= 0.0 {
-                        false
-                    } else if dust[s] {
-                        u < 1.0 - 1.0 / DUST_MEAN_DAYS
+        let Weather { wind_m_s, ghi_w_m2, temp_c, dust_day } = out;
+        // In chunks of hours: first the draws and the cross-site
+        // correlation, hour by hour; then each site's processes over the
+        // chunk. Each site's streams are drawn in the same order as hour by
+        // hour, and every value has the same arithmetic, so the split only
+        // changes the bookkeeping (fewer lookups per hour), not a bit of
+        // the result.
+        for t0 in (0..h).step_by(WEATHER_CHUNK) {
+            let t1 = (t0 + WEATHER_CHUNK).min(h);
+            for (t, row) in (t0..t1).zip(buf.chunks_exact_mut(w)) {
+                let m = cal.month[t] as usize;
+                // The horizon starts at local midnight: day index is t / 24.
+                if t == 0 || cal.hour_of_day[t] == 0 {
+                    let day = t / 24;
+                    for (s, r) in daily.iter_mut().enumerate() {
+                        ed[s] = r.sample(StandardNormal);
+                        let p = &self.sites[s];
+                        let u: f64 = r.random();
+                        dust[s] = if p.dust_start[m] <= 0.0 {
+                            false
+                        } else if dust[s] {
+                            u < 1.0 - 1.0 / DUST_MEAN_DAYS
+                        } else {
+                            u < p.dust_start[m]
+                        };
+                        dust_day[s][day] = dust[s];
+                    }
+                    self.chol_cloud_daily.mul_to(&ed, &mut edc);
+                    for (s, ds) in d.iter_mut().enumerate() {
+                        let x = edc[s];
+                        let p = &self.sites[s];
+                        *ds = if t == 0 { x } else { p.phi_d * *ds + (1.0 - p.phi_d * p.phi_d).sqrt() * x };
+                    }
+                }
+                for (s, r) in hourly.iter_mut().enumerate() {
+                    for v in 0..3 {
+                        e[3 * s + v] = r.sample(StandardNormal);
+                    }
+                }
+                // ε = L e: correlated innovations. Column by column, as
+                // nalgebra's `gemv` sums (the same result to the last bit),
+                // but without its dynamic-size dispatch in every hour.
+                let (eps, daily_state) = row.split_at_mut(3 * n);
+                for (j, col) in chol.chunks_exact(3 * n).enumerate() {
+                    let ej = e[j];
+                    if j == 0 {
+                        for (y, l) in eps.iter_mut().zip(col) {
+                            *y = ej * l;
+                        }
                     } else {
-                        u < p.dust_start[m]
-                    };
-                    out.dust_day[s][day] = dust[s];
-                }
-                self.chol_cloud_daily.mul_to(&ed, &mut edc);
-                for (s, ds) in d.iter_mut().enumerate() {
-                    let x = edc[s];
-                    let p = &self.sites[s];
-                    *ds = if t == 0 { x } else { p.phi_d * *ds + (1.0 - p.phi_d * p.phi_d).sqrt() * x };
-                }
-            }
-            for (s, r) in hourly.iter_mut().enumerate() {
-                for v in 0..3 {
-                    e[3 * s + v] = r.sample(StandardNormal);
-                }
-            }
-            // ε = L e: correlated innovations. Column by column, as
-            // nalgebra's `gemv` sums (the same result to the last bit), but
-            // without its dynamic-size dispatch in every hour.
-            for (j, col) in chol.chunks_exact(3 * n).enumerate() {
-                let ej = e[j];
-                if j == 0 {
-                    for (y, l) in eps.iter_mut().zip(col) {
-                        *y = ej * l;
-                    }
-                } else {
-                    for (y, l) in eps.iter_mut().zip(col) {
-                        *y += ej * l;
+                        for (y, l) in eps.iter_mut().zip(col) {
+                            *y += ej * l;
+                        }
                     }
                 }
+                daily_state.copy_from_slice(&d);
             }
+            let len = t1 - t0;
+            let month = &cal.month[t0..t1];
+            let hod = &cal.hour_of_day[t0..t1];
+            let doy = &cal.day_of_year[t0..t1];
             for s in 0..n {
                 if model.sites[s].data.is_some() {
-                    continue; // filled from data below
+                    continue; // filled from data afterwards
                 }
                 let p = &self.sites[s];
                 let zs = &mut z[s];
-                if t == 0 {
-                    *zs = [eps[3 * s], eps[3 * s + 1], eps[3 * s + 2]];
-                } else {
-                    zs[0] = p.phi_w * zs[0] + p.innov[0] * eps[3 * s];
-                    zs[1] = p.phi_c * zs[1] + p.innov[1] * eps[3 * s + 1];
-                    zs[2] = p.phi_t * zs[2] + p.innov[2] * eps[3 * s + 2];
+                let clear = &self.geometry[s].clear_ghi_w_m2[t0..t1];
+                let dust_s = &dust_day[s];
+                let (wind, ghi, temp) = (&mut wind_m_s[s][t0..t1], &mut ghi_w_m2[s][t0..t1], &mut temp_c[s][t0..t1]);
+                for k in 0..len {
+                    let row = &buf[k * w..(k + 1) * w];
+                    let eps = &row[3 * s..3 * s + 3];
+                    let t = t0 + k;
+                    let (m, hd) = (month[k] as usize, hod[k] as usize);
+                    if t == 0 {
+                        *zs = [eps[0], eps[1], eps[2]];
+                    } else {
+                        zs[0] = p.phi_w * zs[0] + p.innov[0] * eps[0];
+                        zs[1] = p.phi_c * zs[1] + p.innov[1] * eps[1];
+                        zs[2] = p.phi_t * zs[2] + p.innov[2] * eps[2];
+                    }
+                    wind[k] = p.scale[m][hd] * p.quantile(zs[0]);
+                    ghi[k] = if clear[k] > 0.0 {
+                        let g = p.w_daily * row[3 * n + s] + p.w_hourly * zs[1];
+                        let kc = KC_MAX * logistic(p.kc_offset[m] + p.spread * g);
+                        clear[k] * kc * if dust_s[t / 24] { p.dust_factor } else { 1.0 }
+                    } else {
+                        0.0
+                    };
+                    temp[k] = p.temp_day[doy[k] as usize] + p.temp_diurnal[hd] + p.temp_sd * zs[2];
                 }
-                out.wind_m_s[s][t] = p.scale[m][hod] * p.quantile(zs[0]);
-                let clear = self.geometry[s].clear_ghi_w_m2[t];
-                out.ghi_w_m2[s][t] = if clear > 0.0 {
-                    let g = p.w_daily * d[s] + p.w_hourly * zs[1];
-                    let kc = KC_MAX * logistic(p.kc_offset[m] + p.spread * g);
-                    clear * kc * if dust[s] { p.dust_factor } else { 1.0 }
-                } else {
-                    0.0
-                };
-                out.temp_c[s][t] = p.temp_day[doy] + p.temp_diurnal[hod] + p.temp_sd * zs[2];
             }
         }
     }
