@@ -182,10 +182,16 @@ impl Converter {
         let wind = &w.wind_m_s[p.site];
         let dust = &w.dust_day[p.site];
         let dc_scale = f.capacity_mwdc / 1000.0 * (1.0 - f.losses_pu) * f.degradation_factor_pu;
+        // Every hourly input sliced to the horizon once, so that the loop's
+        // indexing needs no bounds checks.
+        let n = ghi.len();
+        let (extra, split, units_up) = (&geo.dni_extra_w_m2[..n], &split[..n], &units_up[..n]);
+        let (rb, sky_view, beam_factor, beam_cos) =
+            (&p.rb[..n], &p.sky_view[..2 * n], &p.beam_factor[..n], &p.beam_cos[..n]);
+        let (temp, wind) = (&temp[..n], &wind[..n]);
         out.clear();
-        out.reserve(ghi.len());
         let mut soiling = 0.0f64;
-        for t in 0..ghi.len() {
+        out.extend((0..n).map(|t| {
             if t % 24 == 0 {
                 // Soiling: linear build-up per day, reset by cleaning every
                 // `cleaning_interval_days` days, plus a step at each dust event
@@ -205,13 +211,12 @@ impl Converter {
             }
             let g = ghi[t];
             if g <= 0.0 {
-                out.push(0.0);
-                continue;
+                return 0.0;
             }
-            let extra = geo.dni_extra_w_m2[t];
+            let extra = extra[t];
             let [dni, dhi, sapm_factor] = split[t];
-            let rb = p.rb[t] as f64;
-            let (sky_up, sky_down) = (p.sky_view[2 * t] as f64, p.sky_view[2 * t + 1] as f64);
+            let rb = rb[t] as f64;
+            let (sky_up, sky_down) = (sky_view[2 * t] as f64, sky_view[2 * t + 1] as f64);
             // Hay–Davies: anisotropy index A = DNI / DNI_extra.
             // (Isotropic sky: A = 0, all diffuse spread evenly.)
             let a = if f.hay_davies && extra > 0.0 { (dni / extra).clamp(0.0, 1.0) } else { 0.0 };
@@ -220,8 +225,8 @@ impl Converter {
             // loss) drives DC power; the cell-temperature models are defined
             // on the plane-of-array irradiance before that loss (King et al.
             // 2004, eq. 11; PVsyst), as pvlib and PVWatts use them.
-            let poa = dni * p.beam_factor[t] as f64 + diffuse;
-            let poa_thermal = dni * p.beam_cos[t] as f64 + diffuse;
+            let poa = dni * beam_factor[t] as f64 + diffuse;
+            let poa_thermal = dni * beam_cos[t] as f64 + diffuse;
             let ws = wind[t] * p.wind_10m;
             let t_cell = match f.cell_temperature {
                 CellTemperature::Sapm { delta_t_c, .. } if p.shared_sapm => {
@@ -249,8 +254,8 @@ impl Converter {
                 Inverter::PvWatts => solar::inverter::pvwatts_ac(dc, f.capacity_mwac, f.inverter_efficiency_pu),
                 Inverter::Curve(c) => solar::inverter::curve_ac(dc, f.capacity_mwac, |x| c.at(x)),
             };
-            out.push(ac * units_up[t]);
-        }
+            ac * units_up[t]
+        }));
     }
 }
 

@@ -241,8 +241,9 @@ impl<'a> Study<'a> {
         let m = self.model;
         let h = m.hours();
         resize(&mut s.inputs.re_mw, m.zones.len(), h);
-        resize(&mut s.fleets.wind_mw, m.wind_fleets.len(), h);
-        resize(&mut s.fleets.solar_mw, m.solar_fleets.len(), h);
+        // The converter refills these (no zeroing needed).
+        s.fleets.wind_mw.resize_with(m.wind_fleets.len(), Vec::new);
+        s.fleets.solar_mw.resize_with(m.solar_fleets.len(), Vec::new);
         for (i, f) in m.wind_fleets.iter().enumerate() {
             self.converter.wind_available(m, i, &s.weather, &s.fleets.wind_up[i], &mut s.fleets.wind_mw[i]);
             add_into(&mut s.inputs.re_mw[f.zone], &s.fleets.wind_mw[i]);
