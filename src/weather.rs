@@ -205,14 +205,25 @@ impl WeatherModel {
                             drawn = x;
                             &drawn
                         }
-                        Err(_) => continue,
+                        Err(_) => {
+                            // Not reached (checked in resolution); zeros
+                            // rather than the previous sample's values.
+                            for x in [&mut out.wind_m_s[s], &mut out.ghi_w_m2[s], &mut out.temp_c[s]] {
+                                x.fill(0.0);
+                            }
+                            continue;
+                        }
                     }
                 }
             };
-            for t in 0..h.min(series.len()) {
+            let n = h.min(series.len());
+            for t in 0..n {
                 out.wind_m_s[s][t] = series.wind_m_s[t].max(0.0);
                 out.ghi_w_m2[s][t] = series.ghi_w_m2[t].max(0.0);
                 out.temp_c[s][t] = series.temp_c[t];
+            }
+            for x in [&mut out.wind_m_s[s], &mut out.ghi_w_m2[s], &mut out.temp_c[s]] {
+                x[n..].fill(0.0);
             }
             out.dust_day[s].iter_mut().for_each(|x| *x = false);
         }
@@ -221,9 +232,12 @@ impl WeatherModel {
     fn sample_generated(&self, model: &Model, seed: u64, sample: u64, out: &mut Weather) {
         let n = self.sites.len();
         let h = self.hours;
-        resize(&mut out.wind_m_s, n, h, 0.0);
-        resize(&mut out.ghi_w_m2, n, h, 0.0);
-        resize(&mut out.temp_c, n, h, 0.0);
+        // Sized, not cleared: the generator writes every hour of every site
+        // and every day's dust flag, and `fill_from_data` every hour of a
+        // data site (zero past the end of its series).
+        size(&mut out.wind_m_s, n, h, 0.0);
+        size(&mut out.ghi_w_m2, n, h, 0.0);
+        size(&mut out.temp_c, n, h, 0.0);
         resize(&mut out.dust_day, n, self.days, false);
         if n == 0 {
             return;
@@ -348,6 +362,14 @@ impl SitePre {
         let i = (x as usize).min(Z_STEPS - 1);
         let f = x - i as f64;
         self.q_table[i] + f * (self.q_table[i + 1] - self.q_table[i])
+    }
+}
+
+/// `n` vectors of length `h`, old values kept where they exist.
+fn size<T: Clone>(v: &mut Vec<Vec<T>>, n: usize, h: usize, fill: T) {
+    v.resize_with(n, Vec::new);
+    for x in v.iter_mut() {
+        x.resize(h, fill.clone());
     }
 }
 
