@@ -392,14 +392,18 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     let mut prev = false;
     let mut export = 0.0;
     let mut cell = [[[0.0f64; 24]; 12]; 5];
-    let mut export_by_hour = Vec::with_capacity(hours);
     let mut h2_by_month = [0.0f64; 12];
+    let short_h = hour_totals(&h.zone_unserved_mw, hours);
+    let curt_h = hour_totals(&h.zone_curtailed_mw, hours);
+    let avail_h = hour_totals(&inp.re_mw, hours);
+    let ex_h = hour_totals(&h.export_mw, hours);
+    let h2_h = hour_totals(&h.h2_kg, hours);
+    let mut export_by_hour = ex_h.to_vec();
+    let (month, hod, lol_count) =
+        (&cal.month[..hours], &cal.hour_of_day[..hours], &mut prof.lol_count_by_hour[..hours]);
     for t in 0..hours {
-        let (mo, hd) = (cal.month[t] as usize, cal.hour_of_day[t] as usize);
-        let short: f64 = (0..nz).map(|z| h.zone_unserved_mw[z][t]).sum();
-        let curt: f64 = (0..nz).map(|z| h.zone_curtailed_mw[z][t]).sum();
-        let avail: f64 = (0..nz).map(|z| inp.re_mw[z][t]).sum();
-        let ex: f64 = h.export_mw.iter().map(|v| v[t]).sum();
+        let (mo, hd) = (month[t] as usize, hod[t] as usize);
+        let (short, curt, avail, ex) = (short_h[t], curt_h[t], avail_h[t], ex_h[t]);
         export += ex;
         let lol = short > 1e-6;
         if lol {
@@ -415,10 +419,9 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         cell[AVAILABLE][mo][hd] += avail;
         if lol {
             cell[LOL][mo][hd] += 1.0;
-            prof.lol_count_by_hour[t] += 1;
+            lol_count[t] += 1;
         }
-        export_by_hour.push(ex);
-        h2_by_month[mo] += h.h2_kg.iter().map(|v| v[t]).sum::<f64>() / 1000.0;
+        h2_by_month[mo] += h2_h[t] / 1000.0;
     }
     for (acc, c) in prof.cells.iter_mut().zip(&cell) {
         for (ra, rc) in acc.iter_mut().zip(c) {
@@ -617,6 +620,25 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     }
 }
 
+/// Σ over entities of `v[entity][t]` for every hour: the same values, to
+/// the last bit, as summing each hour's entities in order (`Iterator::sum`
+/// starts from −0.0, and −0.0 + x = x), but entity by entity over the
+/// hours; one entity's own series is borrowed as it is.
+fn hour_totals(v: &[Vec<f64>], hours: usize) -> std::borrow::Cow<'_, [f64]> {
+    match v {
+        [one] => std::borrow::Cow::Borrowed(&one[..hours]),
+        _ => {
+            let mut acc = vec![-0.0; hours];
+            for x in v {
+                for (a, b) in acc.iter_mut().zip(&x[..hours]) {
+                    *a += b;
+                }
+            }
+            std::borrow::Cow::Owned(acc)
+        }
+    }
+}
+
 /// Storage losses: charged − discharged − increase of stored energy.
 fn storage_losses(m: &Model, h: &Hourly, only: Option<usize>) -> f64 {
     m.storage
@@ -753,6 +775,21 @@ mod tests {
         assert!((sum_map(&v, |x| x.max(0.0)) - pos).abs() < 1e-9 * pos);
         assert_eq!(sum(&[]), 0.0);
         assert_eq!(sum(&[1.5, 2.0, 3.0]), 6.5);
+    }
+
+    #[test]
+    fn hour_totals_equal_per_hour_sums_to_the_bit() {
+        let series = |k: usize| -> Vec<f64> {
+            (0..50).map(|t| if t % 7 == 0 { -0.0 } else { ((t * 31 + k * 17) % 13) as f64 * 0.1 - 0.3 }).collect()
+        };
+        for n in [0usize, 1, 2, 3] {
+            let v: Vec<Vec<f64>> = (0..n).map(series).collect();
+            let got = hour_totals(&v, 50);
+            for t in 0..50 {
+                let want: f64 = v.iter().map(|x| x[t]).sum();
+                assert_eq!(got[t].to_bits(), want.to_bits(), "{n} entities, hour {t}");
+            }
+        }
     }
 
     #[test]
