@@ -234,6 +234,14 @@ impl Dispatcher {
     /// Dispatch every hour of one sample.
     pub fn run(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
         out.reset(m);
+        // Inputs recorded as they are: copied once, not hour by hour.
+        let h = m.hours();
+        for (o, x) in out.zone_load_mw.iter_mut().zip(&self.load_by_zone) {
+            o.copy_from_slice(&x[..h]);
+        }
+        for (o, x) in out.line_cap_mw.iter_mut().zip(&inp.line_cap_mw) {
+            o.copy_from_slice(&x[..h]);
+        }
         for (i, s) in m.storage.iter().enumerate() {
             self.soc[i] = s.initial_soc_pu * s.energy_mwh;
         }
@@ -260,7 +268,6 @@ impl Dispatcher {
             self.dem.iter_mut().for_each(|x| *x = 0.0);
             for z in 0..nz {
                 let load = self.load_by_zone[z][t];
-                out.zone_load_mw[z][t] = load;
                 self.sup[z] = inp.re_mw[z][t];
                 self.dem[z] = load;
             }
@@ -359,7 +366,6 @@ impl Dispatcher {
             // 0. self-discharge
             self.self_discharge(m, t, out);
             // 1. local renewables serve local load
-            out.zone_load_mw[0][t] = load[t];
             let (mut s, mut d) = (inp.re_mw[0][t], load[t]);
             local_step(&mut s, &mut d);
             let surplus = s;
@@ -598,7 +604,6 @@ impl Dispatcher {
                 (self.net.from_out[l], self.net.to_in[l], self.net.cap[l], self.net.reverse[l]);
             out.line_from_mw[l][t] = from;
             out.line_to_mw[l][t] = to;
-            out.line_cap_mw[l][t] = cap;
             // Sending-end flow in the direction of flow, against that
             // direction's limit.
             let (f, lim) = if from >= 0.0 { (from, cap) } else { (-to, cap * reverse) };
