@@ -301,17 +301,14 @@ impl WeatherModel {
                 // nalgebra's `gemv` sums (the same result to the last bit),
                 // but without its dynamic-size dispatch in every hour.
                 let (eps, daily_state) = row.split_at_mut(3 * n);
-                for (j, col) in chol.chunks_exact(3 * n).enumerate() {
-                    let ej = e[j];
-                    if j == 0 {
-                        for (y, l) in eps.iter_mut().zip(col) {
-                            *y = ej * l;
-                        }
-                    } else {
-                        for (y, l) in eps.iter_mut().zip(col) {
-                            *y += ej * l;
-                        }
+                // Row by row, each row's terms added in column order.
+                let dim = 3 * n;
+                for (i, y) in eps.iter_mut().enumerate() {
+                    let mut acc = e[0] * chol[i];
+                    for j in 1..dim {
+                        acc += e[j] * chol[i + j * dim];
                     }
+                    *y = acc;
                 }
                 daily_state.copy_from_slice(&d);
             }
