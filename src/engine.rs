@@ -26,6 +26,28 @@ use crate::weather::{Weather, WeatherModel};
 /// Samples per block: the unit of parallel work and of ordered merging.
 pub const BLOCK: u64 = 32;
 
+/// Samples per block near the end of a run (see [`blocks`]).
+const TAIL_BLOCK: u64 = 4;
+
+/// Sample ranges (first, count) of the blocks of a run: [`BLOCK`] samples
+/// each, except the last 2 × `BLOCK` samples per thread, in blocks of
+/// [`TAIL_BLOCK`] so that the threads finish within a few samples of each
+/// other (with whole blocks one thread could idle for up to a block at the
+/// end). The split changes no result: rows are per sample and the profile
+/// sums are exact integers.
+fn blocks(first: u64, samples: u64, threads: usize) -> Vec<(u64, u64)> {
+    let tail = 2 * threads as u64 * BLOCK;
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i < samples {
+        let size = if samples - i > tail { BLOCK } else { TAIL_BLOCK };
+        let n = size.min(samples - i);
+        v.push((first + i, n));
+        i += n;
+    }
+    v
+}
+
 /// How far, in blocks per thread, a worker may run ahead of the first block
 /// whose rows are not yet stored (bounds the rows held out of order: at
 /// most 8 × 32 rows × ~1 KB per thread).
@@ -278,16 +300,6 @@ impl<'a> Study<'a> {
     /// Run `method.samples` samples; `progress(done)` is called after each
     /// block from worker threads.
     pub fn run(&self, method: Method, progress: &(dyn Fn(u64) + Sync)) -> Results {
-        let blocks: Vec<(u64, u64)> = {
-            let mut v = Vec::new();
-            let mut i = 0;
-            while i < method.samples {
-                let n = BLOCK.min(method.samples - i);
-                v.push((method.first + i, n));
-                i += n;
-            }
-            v
-        };
         let width = self.registry.defs.len();
         let work = || {
             // Every worker thread takes the next block in sample order,
@@ -299,6 +311,7 @@ impl<'a> Study<'a> {
             // wave). Memory stays bounded: a worker does not start a block
             // more than `ahead` blocks past the first one not yet stored.
             let threads = rayon::current_num_threads().max(1);
+            let blocks = blocks(method.first, method.samples, threads);
             let ahead = AHEAD_BLOCKS_PER_THREAD * threads;
             let next = std::sync::atomic::AtomicUsize::new(0);
             let sink = std::sync::Mutex::new(Sink {
@@ -472,5 +485,31 @@ impl Results {
         let mut idx: Vec<usize> = (0..col.len()).collect();
         idx.sort_by(|a, b| col[*a].total_cmp(&col[*b]).then(a.cmp(b)));
         self.method.first + idx[(idx.len() - 1) / 2] as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_range_in_order_and_shrink_at_the_end() {
+        for (first, samples, threads) in [(0, 0, 2), (5, 1, 1), (0, 31, 2), (100, 1000, 2), (7, 129, 16)] {
+            let b = blocks(first, samples, threads);
+            let mut next = first;
+            for &(start, n) in &b {
+                assert_eq!(start, next, "contiguous");
+                assert!((1..=BLOCK).contains(&n));
+                next += n;
+            }
+            assert_eq!(next, first + samples, "covers {samples} samples");
+            let tail = 2 * threads as u64 * BLOCK;
+            for &(start, n) in &b {
+                if first + samples - start <= tail {
+                    assert!(n <= TAIL_BLOCK, "small blocks in the last {tail} samples");
+                }
+            }
+        }
+        assert_eq!(blocks(0, 1000, 2).iter().filter(|(_, n)| *n == BLOCK).count(), 28);
     }
 }
