@@ -287,8 +287,18 @@ impl Chain {
     }
 
     /// Fill `avail` with the share of units up in every hour.
-    pub fn simulate(&self, rng: &mut Rng, avail: &mut Vec<f64>, hours: usize) {
-        avail.clear();
+    pub fn simulate(&self, rng: &mut Rng, out: &mut Vec<f64>, hours: usize) {
+        // A local vector: its length stays in a register between pushes
+        // (through `&mut Vec` it is reloaded and stored at every push).
+        let mut local = std::mem::take(out);
+        local.clear();
+        local.reserve(hours);
+        self.simulate_into(rng, &mut local, hours);
+        *out = local;
+    }
+
+    #[inline(always)]
+    fn simulate_into(&self, rng: &mut Rng, avail: &mut Vec<f64>, hours: usize) {
         let o = &self.o;
         if let Some(sched) = &self.schedule {
             self.simulate_scheduled(sched, rng, avail, hours);
