@@ -431,15 +431,32 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         }
     }
     prof.samples += 1;
-    let import: f64 = h.import_mw.iter().map(|v| sum(v)).sum();
-    let line_losses: f64 = (0..m.lines.len()).map(|l| sum(&h.line_from_mw[l]) - sum(&h.line_to_mw[l])).sum();
-    let st_ch: f64 = h.storage_charge_mw.iter().map(|v| sum(v)).sum();
-    let st_dis: f64 = h.storage_discharge_mw.iter().map(|v| sum(v)).sum();
-    let st_losses: f64 = storage_losses(m, h, None);
-    let el: f64 = h.electrolyser_mw.iter().map(|v| sum(v)).sum();
-    let h2: f64 = h.h2_kg.iter().map(|v| sum(v)).sum::<f64>() / 1000.0;
-    let h2_short: f64 = h.h2_shortfall_kg.iter().map(|v| sum(v)).sum::<f64>() / 1000.0;
-    let gen_: f64 = h.gen_mw.iter().map(|v| sum(v)).sum();
+    // Each entity's totals once, for the system's and the entity's rows.
+    let sums = |v: &[Vec<f64>]| -> Vec<f64> { v.iter().map(|x| sum(x)).collect() };
+    let (import_k, export_k) = (sums(&h.import_mw), sums(&h.export_mw));
+    let (from_l, to_l) = (sums(&h.line_from_mw), sums(&h.line_to_mw));
+    let (charge_i, discharge_i) = (sums(&h.storage_charge_mw), sums(&h.storage_discharge_mw));
+    let losses_i: Vec<f64> = m
+        .storage
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let end = h.storage_soc_mwh[i].last().copied().unwrap_or(0.0);
+            let start = s.initial_soc_pu * s.energy_mwh;
+            charge_i[i] - discharge_i[i] - (end - start)
+        })
+        .collect();
+    let (el_i, h2_i, h2_short_i) = (sums(&h.electrolyser_mw), sums(&h.h2_kg), sums(&h.h2_shortfall_kg));
+    let gen_i = sums(&h.gen_mw);
+    let import: f64 = import_k.iter().sum();
+    let line_losses: f64 = from_l.iter().zip(&to_l).map(|(f, t)| f - t).sum();
+    let st_ch: f64 = charge_i.iter().sum();
+    let st_dis: f64 = discharge_i.iter().sum();
+    let st_losses: f64 = losses_i.iter().sum();
+    let el: f64 = el_i.iter().sum();
+    let h2: f64 = h2_i.iter().sum::<f64>() / 1000.0;
+    let h2_short: f64 = h2_short_i.iter().sum::<f64>() / 1000.0;
+    let gen_: f64 = gen_i.iter().sum();
     row.extend_from_slice(&[
         available,
         wind_avail.iter().sum(),
@@ -523,7 +540,7 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     // simplification: the horizon stands for the whole year.
     let per_year = crate::data::hours_in_year(m.calendar.year) as f64 / hours.max(1) as f64;
     let ec = &m.economics;
-    let fuel: f64 = m.generators.iter().enumerate().map(|(i, g)| sum(&h.gen_mw[i]) * g.variable_cost_cny_per_mwh).sum();
+    let fuel: f64 = m.generators.iter().enumerate().map(|(i, g)| gen_i[i] * g.variable_cost_cny_per_mwh).sum();
     let annual_cost = ec.annual_fixed_renewables_cny
         + ec.annual_fixed_storage_cny
         + ec.annual_fixed_electrolysers_cny
@@ -581,7 +598,7 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     for (l, line) in m.lines.iter().enumerate() {
         let fwd = sum_map(&h.line_from_mw[l], |x| x.max(0.0));
         let rev = -sum_map(&h.line_to_mw[l], |x| x.min(0.0));
-        let losses = sum(&h.line_from_mw[l]) - sum(&h.line_to_mw[l]);
+        let losses = from_l[l] - to_l[l];
         let cap = sum(&h.line_cap_mw[l]);
         let full = line.capacity_by_circuits_up_mw.last().copied().unwrap_or(0.0) * hf;
         let congested = h.line_congested[l].iter().filter(|x| **x).count() as f64;
@@ -596,27 +613,20 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         ]);
     }
     for (i, s) in m.storage.iter().enumerate() {
-        let ch = sum(&h.storage_charge_mw[i]);
-        let dis = sum(&h.storage_discharge_mw[i]);
-        row.extend_from_slice(&[ch, dis, ratio(dis, s.energy_mwh, 0.0), storage_losses(m, h, Some(i))]);
+        let (ch, dis) = (charge_i[i], discharge_i[i]);
+        row.extend_from_slice(&[ch, dis, ratio(dis, s.energy_mwh, 0.0), losses_i[i]]);
     }
     for (i, e) in m.electrolysers.iter().enumerate() {
-        let input = sum(&h.electrolyser_mw[i]);
+        let input = el_i[i];
         let on = h.electrolyser_mw[i].iter().filter(|x| **x > 0.0).count() as f64;
-        row.extend_from_slice(&[
-            input,
-            sum(&h.h2_kg[i]) / 1000.0,
-            ratio(input, e.capacity_mw, 0.0),
-            on,
-            sum(&h.h2_shortfall_kg[i]) / 1000.0,
-        ]);
+        row.extend_from_slice(&[input, h2_i[i] / 1000.0, ratio(input, e.capacity_mw, 0.0), on, h2_short_i[i] / 1000.0]);
     }
     for (i, g) in m.generators.iter().enumerate() {
-        let out = sum(&h.gen_mw[i]);
+        let out = gen_i[i];
         row.extend_from_slice(&[out, ratio(out, g.capacity_mw * hf, 0.0)]);
     }
     for k in 0..m.external_grids.len() {
-        row.extend_from_slice(&[sum(&h.export_mw[k]), sum(&h.import_mw[k])]);
+        row.extend_from_slice(&[export_k[k], import_k[k]]);
     }
 }
 
@@ -637,20 +647,6 @@ fn hour_totals(v: &[Vec<f64>], hours: usize) -> std::borrow::Cow<'_, [f64]> {
             std::borrow::Cow::Owned(acc)
         }
     }
-}
-
-/// Storage losses: charged − discharged − increase of stored energy.
-fn storage_losses(m: &Model, h: &Hourly, only: Option<usize>) -> f64 {
-    m.storage
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| only.is_none_or(|o| o == *i))
-        .map(|(i, s)| {
-            let end = h.storage_soc_mwh[i].last().copied().unwrap_or(0.0);
-            let start = s.initial_soc_pu * s.energy_mwh;
-            sum(&h.storage_charge_mw[i]) - sum(&h.storage_discharge_mw[i]) - (end - start)
-        })
-        .sum()
 }
 
 /// Summary of one metric across samples.
