@@ -316,19 +316,21 @@ fn sum_map(v: &[f64], f: impl Fn(f64) -> f64) -> f64 {
     lanes_total(acc) + tail
 }
 
-/// Σ a·b, in the lane order of [`sum`].
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 8];
+/// (Σ a, Σ a·b) in one pass, both in the lane order of [`sum`] (the sum
+/// is exactly [`sum`]'s).
+fn sum_dot(a: &[f64], b: &[f64]) -> (f64, f64) {
+    assert_eq!(a.len(), b.len(), "hourly series of one horizon");
+    let (mut s, mut d) = ([0.0f64; 8], [0.0f64; 8]);
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail_s: f64 = ca.remainder().iter().sum();
+    let tail_d: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
-            acc[k] += x[k] * y[k];
+            s[k] += x[k];
+            d[k] += x[k] * y[k];
         }
     }
-    lanes_total(acc) + tail
+    (lanes_total(s) + tail_s, lanes_total(d) + tail_d)
 }
 
 #[inline]
@@ -380,8 +382,11 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         .map(|z| h.zone_curtailed_mw[z].iter().zip(&inp.re_mw[z]).map(|(c, a)| ratio(*c, *a, 0.0)).collect())
         .collect();
 
-    let wind_avail: Vec<f64> = fl.wind_mw.iter().map(|v| sum(v)).collect();
-    let solar_avail: Vec<f64> = fl.solar_mw.iter().map(|v| sum(v)).collect();
+    // (available, curtailed) per fleet, in one pass each.
+    let wind_ac: Vec<(f64, f64)> =
+        m.wind_fleets.iter().zip(&fl.wind_mw).map(|(f, v)| sum_dot(v, &curt_share[f.zone])).collect();
+    let solar_ac: Vec<(f64, f64)> =
+        m.solar_fleets.iter().zip(&fl.solar_mw).map(|(f, v)| sum_dot(v, &curt_share[f.zone])).collect();
     let available: f64 = zone_avail.iter().sum();
     let curtailed: f64 = zone_curt.iter().sum();
     let used = available - curtailed;
@@ -459,8 +464,8 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     let gen_: f64 = gen_i.iter().sum();
     row.extend_from_slice(&[
         available,
-        wind_avail.iter().sum(),
-        solar_avail.iter().sum(),
+        wind_ac.iter().map(|x| x.0).sum(),
+        solar_ac.iter().map(|x| x.0).sum(),
         used,
         curtailed,
         1.0 - ratio(curtailed, available, 0.0),
@@ -572,8 +577,7 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     }
     let hf = hours as f64;
     for (i, f) in m.wind_fleets.iter().enumerate() {
-        let c = dot(&fl.wind_mw[i], &curt_share[f.zone]);
-        let a = wind_avail[i];
+        let (a, c) = wind_ac[i];
         row.extend_from_slice(&[
             a,
             c,
@@ -584,8 +588,7 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         ]);
     }
     for (i, f) in m.solar_fleets.iter().enumerate() {
-        let c = dot(&fl.solar_mw[i], &curt_share[f.zone]);
-        let a = solar_avail[i];
+        let (a, c) = solar_ac[i];
         row.extend_from_slice(&[
             a,
             c,
@@ -765,7 +768,9 @@ mod tests {
         let plain: f64 = v.iter().sum();
         assert!((sum(&v) - plain).abs() < 1e-9 * plain.abs().max(1.0));
         let d: f64 = v.iter().zip(&w).map(|(a, b)| a * b).sum();
-        assert!((dot(&v, &w) - d).abs() < 1e-9 * d.abs().max(1.0));
+        let (sv, dv) = sum_dot(&v, &w);
+        assert_eq!(sv.to_bits(), sum(&v).to_bits());
+        assert!((dv - d).abs() < 1e-9 * d.abs().max(1.0));
         let pos: f64 = v.iter().filter(|x| **x > 0.0).sum();
         assert_eq!(sum_map(&v, |x| x.max(0.0)) > 0.0, pos > 0.0);
         assert!((sum_map(&v, |x| x.max(0.0)) - pos).abs() < 1e-9 * pos);
