@@ -184,3 +184,20 @@ fn rows_beyond_the_memory_budget_spill_and_stay_identical() {
     let tail = run(&study, 9, n as u64 - 5, 5, 1);
     assert!(bits(&tail.rows.to_vec()) == bits(&one.rows.to_vec()[n - 5..]));
 }
+
+#[test]
+fn runs_nested_in_a_parallel_loop_equal_standalone_runs() {
+    // As `compare` does: several studies in one rayon pool, each run
+    // broadcasting its workers into the same pool (threads: 0).
+    use rayon::prelude::*;
+    let m = load(&base_text(Some(1000)));
+    let study = Study::new(&m);
+    let seeds = [3u64, 4, 5, 6, 7];
+    let alone: Vec<Results> = seeds.iter().map(|&s| run(&study, s, 0, SAMPLES, 1)).collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    let nested: Vec<Results> = pool.install(|| seeds.par_iter().map(|&s| run(&study, s, 0, SAMPLES, 0)).collect());
+    for ((a, b), s) in alone.iter().zip(&nested).zip(seeds) {
+        assert!(bits(&a.rows.to_vec()) == bits(&b.rows.to_vec()), "rows differ, seed {s}");
+        assert_eq!(a.profiles, b.profiles, "profiles differ, seed {s}");
+    }
+}
