@@ -71,13 +71,14 @@ fn lock(m: &std::sync::Mutex<Sink>) -> std::sync::MutexGuard<'_, Sink> {
 /// Marks the sink failed and wakes waiting workers if a worker unwinds.
 struct FailGuard<'a> {
     sink: &'a std::sync::Mutex<Sink>,
-    stored: &'a std::sync::Condvar,
+    /// Signalled when `Sink::stored` advances (or the run fails).
+    advanced: &'a std::sync::Condvar,
 }
 
 impl Drop for FailGuard<'_> {
     fn drop(&mut self) {
         lock(self.sink).failed = true;
-        self.stored.notify_all();
+        self.advanced.notify_all();
     }
 }
 
@@ -262,7 +263,7 @@ impl<'a> Study<'a> {
     pub fn convert(&self, s: &mut Scratch) {
         let m = self.model;
         let h = m.hours();
-        resize(&mut s.inputs.re_mw, m.zones.len(), h);
+        crate::buffers::reset(&mut s.inputs.re_mw, m.zones.len(), h, 0.0);
         // The converter refills these (no zeroing needed).
         s.fleets.wind_mw.resize_with(m.wind_fleets.len(), Vec::new);
         s.fleets.solar_mw.resize_with(m.solar_fleets.len(), Vec::new);
@@ -320,21 +321,21 @@ impl<'a> Study<'a> {
                 pending: std::collections::BTreeMap::new(),
                 failed: false,
             });
-            let stored = std::sync::Condvar::new();
+            let advanced = std::sync::Condvar::new();
             let profiles = rayon::broadcast(|_| {
                 let mut scratch = self.scratch();
                 let mut prof = ProfileSums::new(self.model.hours());
                 let mut row = Vec::with_capacity(width);
                 // A panic in this worker releases the others' waits (and
                 // then propagates through `broadcast`).
-                let guard = FailGuard { sink: &sink, stored: &stored };
+                let guard = FailGuard { sink: &sink, advanced: &advanced };
                 loop {
                     let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&(start, n)) = blocks.get(b) else { break };
                     {
                         let mut s = lock(&sink);
                         while b >= s.stored + ahead && !s.failed {
-                            s = stored.wait(s).unwrap_or_else(|e| e.into_inner());
+                            s = advanced.wait(s).unwrap_or_else(|e| e.into_inner());
                         }
                         if s.failed {
                             break;
@@ -357,7 +358,7 @@ impl<'a> Study<'a> {
                         s.stored += 1;
                     }
                     if s.stored != first {
-                        stored.notify_all();
+                        advanced.notify_all();
                     }
                 }
                 std::mem::forget(guard);
@@ -450,14 +451,6 @@ impl<'a> Study<'a> {
         let mut row = Vec::new();
         self.simulate(seed, sample, &mut s, &mut prof, &mut row);
         s
-    }
-}
-
-fn resize(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
-    v.resize_with(n, Vec::new);
-    for x in v.iter_mut() {
-        x.clear();
-        x.resize(h, 0.0);
     }
 }
 

@@ -10,6 +10,7 @@
 //! memory). `engine` runs samples in parallel;
 //! `output` writes result files; `cli` is the command line.
 
+mod buffers;
 pub mod chart;
 pub mod cli;
 pub mod cli_study;

@@ -34,6 +34,7 @@
 //! anomalies beyond what the daily/hourly persistence produces (this makes
 //! the spread of annual totals somewhat narrow; see ARCHITECTURE.md).
 
+use crate::buffers::{reset, size};
 use crate::model::{ClearSkyModel, Model, Site};
 use crate::rng;
 use crate::solar;
@@ -238,7 +239,7 @@ impl WeatherModel {
         size(&mut out.wind_m_s, n, h, 0.0);
         size(&mut out.ghi_w_m2, n, h, 0.0);
         size(&mut out.temp_c, n, h, 0.0);
-        resize(&mut out.dust_day, n, self.days, false);
+        reset(&mut out.dust_day, n, self.days, false);
         if n == 0 {
             return;
         }
@@ -255,6 +256,7 @@ impl WeatherModel {
         let mut dust = vec![false; n];
         // Per hour of a chunk: the 3n correlated innovations, then the n
         // daily cloud states.
+        let dim = 3 * n; // chol is dim × dim
         let w = 4 * n;
         let mut buf = vec![0.0f64; WEATHER_CHUNK * w];
         let cal = &model.calendar;
@@ -297,12 +299,11 @@ impl WeatherModel {
                         e[3 * s + v] = r.sample(StandardNormal);
                     }
                 }
-                // ε = L e: correlated innovations. Column by column, as
-                // nalgebra's `gemv` sums (the same result to the last bit),
-                // but without its dynamic-size dispatch in every hour.
-                let (eps, daily_state) = row.split_at_mut(3 * n);
-                // Row by row, each row's terms added in column order.
-                let dim = 3 * n;
+                // ε = L e: correlated innovations, row by row, each row's
+                // terms added in column order as nalgebra's `gemv` adds
+                // them (the same result to the last bit), without its
+                // dynamic-size dispatch in every hour.
+                let (eps, daily_state) = row.split_at_mut(dim);
                 for (i, y) in eps.iter_mut().enumerate() {
                     let mut acc = e[0] * chol[i];
                     for j in 1..dim {
@@ -359,22 +360,6 @@ impl SitePre {
         let i = (x as usize).min(Z_STEPS - 1);
         let f = x - i as f64;
         self.q_table[i] + f * (self.q_table[i + 1] - self.q_table[i])
-    }
-}
-
-/// `n` vectors of length `h`, old values kept where they exist.
-fn size<T: Clone>(v: &mut Vec<Vec<T>>, n: usize, h: usize, fill: T) {
-    v.resize_with(n, Vec::new);
-    for x in v.iter_mut() {
-        x.resize(h, fill.clone());
-    }
-}
-
-fn resize<T: Clone>(v: &mut Vec<Vec<T>>, n: usize, h: usize, fill: T) {
-    v.resize_with(n, Vec::new);
-    for x in v.iter_mut() {
-        x.clear();
-        x.resize(h, fill.clone());
     }
 }
 

@@ -59,6 +59,7 @@
 
 mod net;
 
+use crate::buffers::{reset, size};
 use crate::model::{DeficitSource, Model, SurplusUse};
 use net::Net;
 
@@ -114,23 +115,6 @@ pub struct Hourly {
     pub import_mw: Vec<Vec<f64>>,
 }
 
-fn reset(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
-    v.resize_with(n, Vec::new);
-    for x in v.iter_mut() {
-        x.clear();
-        x.resize(h, 0.0);
-    }
-}
-
-/// Size `v` to `n` × `h` without clearing it (for arrays written in every
-/// hour of [`Dispatcher::run`]).
-fn size(v: &mut Vec<Vec<f64>>, n: usize, h: usize) {
-    v.resize_with(n, Vec::new);
-    for x in v.iter_mut() {
-        x.resize(h, 0.0);
-    }
-}
-
 impl Hourly {
     /// Zero what the dispatch accumulates or writes only in some hours;
     /// size the arrays it assigns in every hour (their old values are
@@ -138,27 +122,24 @@ impl Hourly {
     fn reset(&mut self, m: &Model) {
         let h = m.hours();
         let nz = m.zones.len();
-        size(&mut self.zone_load_mw, nz, h);
-        size(&mut self.zone_unserved_mw, nz, h);
-        size(&mut self.zone_curtailed_mw, nz, h);
-        reset(&mut self.gen_mw, m.generators.len(), h);
-        reset(&mut self.storage_charge_mw, m.storage.len(), h);
-        reset(&mut self.storage_discharge_mw, m.storage.len(), h);
-        size(&mut self.storage_soc_mwh, m.storage.len(), h);
-        size(&mut self.storage_self_discharge_mwh, m.storage.len(), h);
-        reset(&mut self.electrolyser_mw, m.electrolysers.len(), h);
-        reset(&mut self.h2_kg, m.electrolysers.len(), h);
-        size(&mut self.h2_store_kg, m.electrolysers.len(), h);
-        size(&mut self.h2_shortfall_kg, m.electrolysers.len(), h);
-        size(&mut self.line_from_mw, m.lines.len(), h);
-        size(&mut self.line_to_mw, m.lines.len(), h);
-        size(&mut self.line_cap_mw, m.lines.len(), h);
-        self.line_congested.resize_with(m.lines.len(), Vec::new);
-        for x in self.line_congested.iter_mut() {
-            x.resize(h, false);
-        }
-        reset(&mut self.export_mw, m.external_grids.len(), h);
-        reset(&mut self.import_mw, m.external_grids.len(), h);
+        size(&mut self.zone_load_mw, nz, h, 0.0);
+        size(&mut self.zone_unserved_mw, nz, h, 0.0);
+        size(&mut self.zone_curtailed_mw, nz, h, 0.0);
+        reset(&mut self.gen_mw, m.generators.len(), h, 0.0);
+        reset(&mut self.storage_charge_mw, m.storage.len(), h, 0.0);
+        reset(&mut self.storage_discharge_mw, m.storage.len(), h, 0.0);
+        size(&mut self.storage_soc_mwh, m.storage.len(), h, 0.0);
+        size(&mut self.storage_self_discharge_mwh, m.storage.len(), h, 0.0);
+        reset(&mut self.electrolyser_mw, m.electrolysers.len(), h, 0.0);
+        reset(&mut self.h2_kg, m.electrolysers.len(), h, 0.0);
+        size(&mut self.h2_store_kg, m.electrolysers.len(), h, 0.0);
+        size(&mut self.h2_shortfall_kg, m.electrolysers.len(), h, 0.0);
+        size(&mut self.line_from_mw, m.lines.len(), h, 0.0);
+        size(&mut self.line_to_mw, m.lines.len(), h, 0.0);
+        size(&mut self.line_cap_mw, m.lines.len(), h, 0.0);
+        size(&mut self.line_congested, m.lines.len(), h, false);
+        reset(&mut self.export_mw, m.external_grids.len(), h, 0.0);
+        reset(&mut self.import_mw, m.external_grids.len(), h, 0.0);
     }
 }
 
