@@ -6,9 +6,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::RngExt;
 use rand_distr::StandardNormal;
-use renewplan::engine::Study;
-use renewplan::metrics::{self, ProfileSums};
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::Study;
+use renewplan::sim::metrics::{self, ProfileSums};
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
@@ -25,7 +25,7 @@ fn benches(c: &mut Criterion) {
             black_box(&row);
         })
     });
-    let mut w = renewplan::weather::Weather::default();
+    let mut w = renewplan::sim::weather::Weather::default();
     c.bench_function("stage_weather", |b| {
         b.iter(|| {
             k += 1;
@@ -54,7 +54,7 @@ fn benches(c: &mut Criterion) {
             black_box(&s.inputs);
         })
     });
-    let mut d = renewplan::dispatch::Dispatcher::new(&model);
+    let mut d = renewplan::sim::dispatch::Dispatcher::new(&model);
     c.bench_function("stage_dispatch", |b| {
         b.iter(|| {
             d.run(&model, &s.inputs, &mut s.hourly);
@@ -62,7 +62,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     // The same dispatch without the one-zone specialisation (what it saves).
-    let mut g = renewplan::dispatch::Dispatcher::new(&model).general();
+    let mut g = renewplan::sim::dispatch::Dispatcher::new(&model).general();
     c.bench_function("stage_dispatch_general", |b| {
         b.iter(|| {
             g.run(&model, &s.inputs, &mut s.hourly);
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("floor_normals_per_sample", |b| {
         b.iter(|| {
             k += 1;
-            let mut r = renewplan::rng::stream(1, k, "bench", "floor");
+            let mut r = renewplan::base::rng::stream(1, k, "bench", "floor");
             let mut acc = 0.0f64;
             for _ in 0..n {
                 let x: f64 = r.sample(StandardNormal);

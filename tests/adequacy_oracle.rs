@@ -91,8 +91,8 @@ mod common;
 
 use common::{column, header, model};
 use proptest::prelude::*;
-use renewplan::engine::{Method, Results, Study};
 use renewplan::model::Model;
+use renewplan::sim::engine::{Method, Results, Study};
 
 /// Shortfall threshold of the engine's LOLE count (MW).
 const LOL_MW: f64 = 1e-6;

@@ -2,8 +2,8 @@
 //! generator capacity and line ratings from CSV, failure and repair
 //! probabilities that vary by step, and their validation errors.
 
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Study};
 use std::path::Path;
 
 fn source(dir: &Path, text: &str) -> Source {

@@ -4,8 +4,8 @@
 //! hours 2,200–2,600 h. The sample means must lie inside the ranges by more
 //! than 3 standard errors.
 
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Study};
 
 fn mean_se(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
@@ -28,7 +28,7 @@ fn default_alxa_weather_matches_domain_ranges() {
     let res = study.run(Method { seed: 11, first: 0, samples, threads: 0 }, &|_| {});
     let col = |key: &str| res.column(res.registry.index(key).unwrap_or_else(|| panic!("metric {key}")));
     // Annual GHI at the site, from the weather generator directly.
-    let mut w = renewplan::weather::Weather::default();
+    let mut w = renewplan::sim::weather::Weather::default();
     let ghi: Vec<f64> = (0..samples)
         .map(|k| {
             study.weather.sample(&model, 11, k, &mut w);

@@ -4,9 +4,9 @@
 //! render as distinct glyphs, SVG and HTML are well-formed, the report is
 //! self-contained and escapes user strings, and a headless browser loads it.
 
-use renewplan::chart::{self, Kind, style};
-use renewplan::output::{Files, Summary};
-use renewplan::report;
+use renewplan::io::output::{Files, Summary};
+use renewplan::present::chart::{self, Kind, style};
+use renewplan::present::report;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -186,7 +186,7 @@ fn run_writes_the_result_files() {
     let hourly = read("hourly-median.csv");
     assert_eq!(hourly.lines().count(), 8761, "header and 8760 hours of 2030");
     assert!(hourly.starts_with("hour,month,day_of_year,hour_of_day,"));
-    assert_eq!(read("scenario.toml"), renewplan::scenario::DEFAULT_SCENARIO);
+    assert_eq!(read("scenario.toml"), renewplan::model::scenario::DEFAULT_SCENARIO);
     let summary: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
     assert_eq!(summary["run"]["samples"], 8);
     assert_eq!(summary["scenario"]["name"], "alxa-2030-base");

@@ -8,7 +8,7 @@ fn bin() -> Command {
 
 /// The base scenario, 20 days long, under another name and with `edit` applied.
 fn variant(dir: &std::path::Path, name: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
-    let text = renewplan::scenario::DEFAULT_SCENARIO
+    let text = renewplan::model::scenario::DEFAULT_SCENARIO
         .replace("study_year = 2030", "study_year = 2030\nhorizon_h = 480")
         .replace("name = \"alxa-2030-base\"", &format!("name = \"{name}\""));
     let p = dir.join(format!("{name}.toml"));

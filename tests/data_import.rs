@@ -5,12 +5,14 @@
 
 use rand::RngExt;
 use rand_distr::StandardNormal;
+use renewplan::base::calendar;
 use renewplan::data::generic::{self, GenericSpec};
 use renewplan::data::ninja::{self, NinjaSeries};
-use renewplan::data::{self, DataError, TimeConvention, WeatherSeries, bootstrap, fit, pvgis};
-use renewplan::scenario::{self, Source};
-use renewplan::solar;
-use renewplan::weather::{KC_MAX, Weather, WeatherModel, norm_cdf};
+use renewplan::data::{self, DataError, TimeConvention, WeatherSeries, bootstrap, pvgis};
+use renewplan::model::scenario::{self, Source};
+use renewplan::physics::solar;
+use renewplan::sim::weather::{KC_MAX, Weather, WeatherModel, norm_cdf};
+use renewplan::study::fit;
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -18,7 +20,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn utc(y: i32, m: u32, d: u32, h: u32) -> f64 {
-    data::unix_from_civil(y, m, d, h, 0, 0.0)
+    calendar::unix_from_civil(y, m, d, h, 0, 0.0)
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -416,8 +418,8 @@ fn replay_gives_the_study_year_and_handles_leap_days() {
     assert!(e.to_string().contains("no data for 06-19 16:00 local time"), "{e}");
 }
 
-fn test_rng(seed: u64) -> renewplan::rng::Rng {
-    renewplan::rng::stream(seed, 0, "test", "data-import")
+fn test_rng(seed: u64) -> renewplan::base::rng::Rng {
+    renewplan::base::rng::stream(seed, 0, "test", "data-import")
 }
 
 #[test]
@@ -429,22 +431,22 @@ fn resample_keeps_the_season_and_the_blocks() {
     let mut rng = test_rng(7);
     for year in [2030, 2032] {
         let plan = bootstrap::resample_plan(&s, year, off, &mut rng, block, window).unwrap();
-        let days = data::hours_in_year(year) / 24;
+        let days = calendar::hours_in_year(year) / 24;
         assert_eq!(plan.len(), days);
         let r = bootstrap::resample(&s, year, off, &mut test_rng(year as u64), block, window).unwrap();
         assert_eq!(r.len(), days * 24);
         assert_eq!(r.times_utc_s[0], data::year_start_utc_s(year, off));
-        let day0 = renewplan::scenario::resolve::days_from_civil(year, 1, 1);
+        let day0 = renewplan::base::calendar::days_from_civil(year, 1, 1);
         for (j, &first) in plan.iter().enumerate() {
             let src = data::local_hour(s.times_utc_s[first], off);
             // Every source day starts at local midnight ...
             assert_eq!(src.hour, 0);
             // ... within the window of its block's first day (plus its place in the block).
-            let target = data::civil_from_days(day0 + j as i64);
+            let target = calendar::civil_from_days(day0 + j as i64);
             let pos = |y: i32, m: u32, d: u32| {
-                let doy = renewplan::scenario::resolve::days_from_civil(y, m, d)
-                    - renewplan::scenario::resolve::days_from_civil(y, 1, 1);
-                if renewplan::scenario::resolve::is_leap(y) && doy >= 59 { doy - 1 } else { doy }
+                let doy = renewplan::base::calendar::days_from_civil(y, m, d)
+                    - renewplan::base::calendar::days_from_civil(y, 1, 1);
+                if renewplan::base::calendar::is_leap(y) && doy >= 59 { doy - 1 } else { doy }
             };
             let dist = (pos(src.year, src.month, src.day) - pos(target.0, target.1, target.2)).rem_euclid(365);
             let dist = dist.min(365 - dist);
@@ -467,7 +469,7 @@ fn resample_keeps_the_season_and_the_blocks() {
     assert_eq!(a, b);
     // The draws cover several data years.
     let years: std::collections::BTreeSet<i32> =
-        a.wind_m_s.iter().map(|d| data::civil_from_days(*d as i64).0).collect();
+        a.wind_m_s.iter().map(|d| calendar::civil_from_days(*d as i64).0).collect();
     assert!(years.len() >= 4, "{years:?}");
 }
 
@@ -555,7 +557,7 @@ fn clear_ghi(t_start: f64, month0: usize) -> f64 {
         return 0.0;
     }
     let l = data::local_hour(unix, 0.0);
-    let doy = (l.days - renewplan::scenario::resolve::days_from_civil(l.year, 1, 1)) as u32 + 1;
+    let doy = (l.days - renewplan::base::calendar::days_from_civil(l.year, 1, 1)) as u32 + 1;
     let am = solar::clearsky::airmass_absolute(solar::clearsky::airmass_relative_kasten_young(pos.zenith_deg), p);
     let tl = solar::clearsky::LINKE_TURBIDITY_DEFAULT_MONTHLY[month0];
     solar::clearsky::ineichen_perez(pos.zenith_deg, am, tl, ELEV, solar::clearsky::extraterrestrial_normal_w_m2(doy))
@@ -627,7 +629,7 @@ fn synthetic(t: &Truth, years: i32, seed: u64) -> WeatherSeries {
         let time = start + 3600.0 * i as f64;
         let l = data::local_hour(time, OFFSET);
         let (m, h) = (l.month as usize - 1, l.hour as f64);
-        let doy = (l.days - renewplan::scenario::resolve::days_from_civil(l.year, 1, 1)) as usize;
+        let doy = (l.days - renewplan::base::calendar::days_from_civil(l.year, 1, 1)) as usize;
         if i == 0 || l.hour == 0 {
             d = ar(d, t.phi_d, rng.sample(StandardNormal), i == 0);
         }

@@ -3,8 +3,8 @@
 //! bootstrap; bad data files are reported with file and line. Plus the
 //! `fit-weather` command.
 
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Study};
 use std::path::Path;
 
 const TMY: &str = "pvgis_tmy_45.000_8.000_2005_2020.csv";
@@ -136,7 +136,7 @@ fn data_sites_take_their_monthly_temperatures_from_the_data() {
     let series = renewplan::data::pvgis::read_tmy(&text, TMY).expect("fixture parses");
     let (mut sum, mut n) = ([0.0; 12], [0usize; 12]);
     for (t, x) in series.times_utc_s.iter().zip(&series.temp_c) {
-        let (_, m, _) = renewplan::data::civil_from_days(((t + 3600.0) / 86_400.0).floor() as i64);
+        let (_, m, _) = renewplan::base::calendar::civil_from_days(((t + 3600.0) / 86_400.0).floor() as i64);
         sum[m as usize - 1] += x;
         n[m as usize - 1] += 1;
     }

@@ -7,9 +7,9 @@
 mod common;
 
 use common::{bits, column};
-use renewplan::engine::{Method, Results, Study};
 use renewplan::model::Model;
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Results, Study};
 
 /// Samples for the equality tests: two blocks of the engine (32 + 8), so
 /// that threads really split the work.
@@ -96,9 +96,9 @@ fn a_sample_does_not_depend_on_its_shard() {
     // The re-simulated trace of a sample is the sample of the run.
     let j = full.registry.index(WIND).unwrap();
     let trace = study.trace(3, 17);
-    let mut prof = renewplan::metrics::ProfileSums::new(m.hours());
+    let mut prof = renewplan::sim::metrics::ProfileSums::new(m.hours());
     let mut row = Vec::new();
-    renewplan::metrics::record(&m, &trace.inputs, &trace.fleets, &trace.hourly, &mut prof, &mut row);
+    renewplan::sim::metrics::record(&m, &trace.inputs, &trace.fleets, &trace.hourly, &mut prof, &mut row);
     assert_eq!(m.wind_fleets[0].name, "luanjingtan-wind");
     assert_eq!(row[j].to_bits(), full_rows[17][j].to_bits(), "trace of sample 17 differs from the run");
     assert!(row[j] > 0.0);
@@ -173,7 +173,9 @@ fn rows_beyond_the_memory_budget_spill_and_stay_identical() {
     let m = load(&base_text(Some(24)));
     let study = Study::new(&m);
     let width = study.registry.defs.len();
-    let n = (renewplan::rows::MEMORY_BUDGET / (8 * width * renewplan::rows::CHUNK) + 2) * renewplan::rows::CHUNK + 77;
+    let n = (renewplan::sim::rows::MEMORY_BUDGET / (8 * width * renewplan::sim::rows::CHUNK) + 2)
+        * renewplan::sim::rows::CHUNK
+        + 77;
     let one = run(&study, 9, 0, n as u64, 1);
     let two = run(&study, 9, 0, n as u64, 2);
     assert!(one.rows.spilled(), "{n} rows of {width} metrics should exceed the memory budget");

@@ -1,5 +1,5 @@
 //! Hand-computed dispatch cases, a few hours each, one per rule of
-//! `src/dispatch.rs` (its module doc). Renewable MW, availabilities and line
+//! `src/sim/dispatch/mod.rs` (its module doc). Renewable MW, availabilities and line
 //! capacities are hand-built `Inputs`, so the weather plays no part; loads
 //! are flat `mw = ...` loads from the scenario text. Every expected value is
 //! worked out in the comments and asserted to 1e-9 through [`check`], which
@@ -8,8 +8,8 @@
 mod common;
 
 use common::{TOL, header};
-use renewplan::dispatch::{Hourly, Inputs};
 use renewplan::model::Model;
+use renewplan::sim::dispatch::{Hourly, Inputs};
 
 /// Build the model from `toml`, the inputs from `re` (`re[zone][hour]`, all
 /// units up, lines at full capacity) changed by `tweak`, dispatch, and
@@ -485,7 +485,7 @@ fn storage_exports_the_energy_left_after_serving_load() {
     // Lossless 50 MW / 100 MWh store at 40 MWh (energy-limited: 40 deliverable).
     // Deficit 10 → 10 MW for the load, SOC 30; then 30 MWh are left and the line
     // (500 MW) has room, so 30 more go to export: 40 MW in all, SOC 0.
-    // src/dispatch.rs gives min(50, 30) − 10 = 20 instead.
+    // src/sim/dispatch/mod.rs gives min(50, 30) − 10 = 20 instead.
     let toml = header(1, &["a"])
         + &load("la", "a", 100.0)
         + &grid("g", 1000.0, 0.0)
@@ -764,7 +764,7 @@ mttr_h = 2
 "#;
     let m = common::model(&toml);
     assert_eq!(m.lines[1].capacity_by_circuits_up_mw, vec![0.0, 120.0, 240.0]);
-    let study = renewplan::engine::Study::new(&m);
+    let study = renewplan::sim::engine::Study::new(&m);
     let mut s = study.scratch();
     study.prepare(7, 3, &mut s);
     for (l, allowed) in [(0, [0.0, 150.0, 240.0]), (1, [0.0, 120.0, 240.0])] {

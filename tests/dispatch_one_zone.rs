@@ -11,7 +11,7 @@ mod common;
 use common::header;
 use common::strategies::{hourly, share, some_or_zero};
 use proptest::prelude::*;
-use renewplan::dispatch::{Dispatcher, Hourly, Inputs};
+use renewplan::sim::dispatch::{Dispatcher, Hourly, Inputs};
 
 #[derive(Debug, Clone)]
 struct Sys {

@@ -1,8 +1,8 @@
 //! Economics by hand, and build-out years against single-year runs.
 
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::resolve::capital_recovery_factor;
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::resolve::capital_recovery_factor;
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Study};
 
 fn model(text: &str) -> renewplan::model::Model {
     scenario::load(&Source { name: "t".into(), dir: None, text: text.into() }).unwrap_or_else(|e| panic!("{e}"))
@@ -125,7 +125,8 @@ fn capital_and_annual_costs_match_a_hand_computation() {
 fn buildout_years_match_single_year_runs_of_the_same_capacities() {
     // The bundled base scenario in 2026 (schedules evaluated), against a copy
     // whose study_year is simply set to 2026: identical rows.
-    let text = renewplan::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 168");
+    let text =
+        renewplan::model::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 168");
     let src = Source { name: "b".into(), dir: None, text: text.clone() };
     let over = renewplan::study::apply(
         &src,

@@ -41,11 +41,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use renewplan::data::generic::{self, GenericSpec};
-use renewplan::data::{DataError, TimeConvention, WeatherSeries, bootstrap, fit, ninja, pvgis};
-use renewplan::engine::Study;
-use renewplan::metrics::ProfileSums;
+use renewplan::data::{DataError, TimeConvention, WeatherSeries, bootstrap, ninja, pvgis};
 use renewplan::model::Model;
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::Study;
+use renewplan::sim::metrics::ProfileSums;
+use renewplan::study::fit;
 use std::cell::{Cell, RefCell};
 use std::fmt::Debug;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -522,7 +523,7 @@ fn generated_files() -> Vec<(&'static str, String)> {
          # {\"params\": {\"lat\": 37.885, \"lon\": 105.403, \"height\": 100}}\n\
          time,local_time,swgdn,t2m,wind_speed\n",
     );
-    let start = renewplan::data::unix_from_civil(2019, 1, 1, 0, 0, 0.0);
+    let start = renewplan::base::calendar::unix_from_civil(2019, 1, 1, 0, 0, 0.0);
     for h in 0..8760 {
         let t = start + 3600.0 * h as f64;
         let l = renewplan::data::local_hour(t, 0.0);
@@ -614,7 +615,7 @@ impl World {
         toml_strings.dedup();
 
         // Field names of the raw structs: new keys are fuzzed automatically.
-        let raw = include_str!("../src/scenario/raw.rs");
+        let raw = include_str!("../src/model/scenario/raw.rs");
         let mut toml_keys: Vec<String> = raw
             .lines()
             .filter_map(|l| l.trim().strip_prefix("pub ")?.split_once(':').map(|(k, _)| k.trim().to_string()))
@@ -1976,7 +1977,7 @@ fn check_downstream(s: &WeatherSeries, d: &Downstream, st: &mut Stats) -> Result
         .map_err(|p| format!("bootstrap::replay(year {}, UTC{:+}) {p}", d.year, d.utc_offset_h))?;
     count(r.is_ok());
     let r = guarded(|| {
-        let mut rng = renewplan::rng::stream(d.seed, 0, "fuzz", "resample");
+        let mut rng = renewplan::base::rng::stream(d.seed, 0, "fuzz", "resample");
         bootstrap::resample(s, d.year, d.utc_offset_h, &mut rng, d.block_days, d.window_days).map(|_| ())
     })
     .map_err(|p| format!("bootstrap::resample({d:?}) {p}"))?;

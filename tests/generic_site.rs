@@ -8,11 +8,12 @@
 
 mod common;
 
+use renewplan::base::calendar::unix_from_civil;
 use renewplan::data::generic::{self, GenericSpec};
-use renewplan::data::{DataError, TimeConvention, WeatherSeries, unix_from_civil};
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::{self, Source};
-use renewplan::solar;
+use renewplan::data::{DataError, TimeConvention, WeatherSeries};
+use renewplan::model::scenario::{self, Source};
+use renewplan::physics::solar;
+use renewplan::sim::engine::{Method, Study};
 use std::path::{Path, PathBuf};
 
 const PVWATTS: &str = "generic_pvwatts_style_hourly_39.74_-104.99.csv";
@@ -238,7 +239,7 @@ fn pvwatts_year() -> String {
     let mut out: Vec<String> = lines[..17].iter().map(|l| l.to_string()).collect();
     let mut doy = 0;
     for m in 1..=12u32 {
-        for d in 1..=renewplan::scenario::resolve::days_in_month(2019, m) {
+        for d in 1..=renewplan::base::calendar::days_in_month(2019, m) {
             for h in 0..24 {
                 let src = &data[(doy % 2) * 24 + h];
                 out.push(format!("\"{m}\",\"{d}\",\"{h}\",{}", src[3..].join(",")));

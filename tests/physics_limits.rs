@@ -5,8 +5,8 @@
 //! model gives less plane-of-array energy than Hay–Davies on a south-facing
 //! tilt (circumsolar light is beamed onto the plane).
 
-use renewplan::engine::{Method, Study};
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::engine::{Method, Study};
 
 #[test]
 fn available_power_stays_within_physical_limits() {

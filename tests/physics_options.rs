@@ -8,8 +8,8 @@
 mod common;
 
 use common::{header, model};
-use renewplan::solar;
-use renewplan::weather::WeatherModel;
+use renewplan::physics::solar;
+use renewplan::sim::weather::WeatherModel;
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + b.abs())
@@ -103,8 +103,8 @@ fn pv_output(text: &str, ghi: f64, temp_c: f64, wind_m_s: f64) -> Vec<f64> {
 }
 
 fn pv_output_with(text: &str, ghi: &[f64], temp_c: f64, wind_m_s: f64) -> Vec<f64> {
-    use renewplan::conversion::Converter;
-    use renewplan::weather::Weather;
+    use renewplan::sim::conversion::Converter;
+    use renewplan::sim::weather::Weather;
     let m = model(text);
     let wm = WeatherModel::new(&m);
     let conv = Converter::new(&m, &wm);
@@ -463,8 +463,8 @@ fn bad_electrolyser_curves_exit_2() {
 /// that each share, neither site's sharing undoes the other's.
 #[test]
 fn shared_sapm_wind_term_changes_no_fleet_output() {
-    use renewplan::conversion::Converter;
-    use renewplan::weather::Weather;
+    use renewplan::sim::conversion::Converter;
+    use renewplan::sim::weather::Weather;
     let second_site =
         "[[site]]\nname = \"t\"\nlatitude_deg = 40.0\nlongitude_deg = 100.0\nelevation_m = 900\nwind_height_m = 50\n";
     let fleets = [

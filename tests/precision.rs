@@ -10,7 +10,8 @@ fn bin() -> Command {
 }
 
 fn scenario(dir: &Path) -> std::path::PathBuf {
-    let text = renewplan::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 336");
+    let text =
+        renewplan::model::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 336");
     let p = dir.join("s.toml");
     std::fs::write(&p, text).expect("write");
     p

@@ -13,8 +13,8 @@ mod common;
 use common::header;
 use common::strategies::{hourly, share, some_or_zero};
 use proptest::prelude::*;
-use renewplan::dispatch::{Hourly, Inputs};
 use renewplan::model::Model;
+use renewplan::sim::dispatch::{Hourly, Inputs};
 
 const TOL: f64 = 1e-6;
 
@@ -245,7 +245,7 @@ fn invariants(m: &Model, inp: &Inputs, h: &Hourly, lines: bool) -> Result<(), Te
     let nz = m.zones.len();
     for t in 0..m.hours() {
         for z in 0..nz {
-            let r = renewplan::dispatch::zone_residual(m, inp, h, z, t);
+            let r = renewplan::sim::dispatch::zone_residual(m, inp, h, z, t);
             prop_assert!(r.abs() < TOL, "zone {z} hour {t}: residual {r}");
             let (load, un, curt) = (h.zone_load_mw[z][t], h.zone_unserved_mw[z][t], h.zone_curtailed_mw[z][t]);
             prop_assert!(un >= 0.0 && un <= load + TOL, "zone {z} hour {t}: unserved {un} of load {load}");

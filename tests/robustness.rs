@@ -178,7 +178,8 @@ fn impossible_outputs_and_sample_counts_are_refused_before_simulating() {
 #[test]
 fn suspicious_plans_warn_once_and_still_run() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let text = renewplan::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 48");
+    let text =
+        renewplan::model::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 48");
     std::fs::write(tmp.path().join("s.toml"), text).expect("write");
     let o = bin().args(["run", "s.toml", "-n", "2", "-q", "-o", "out"]).current_dir(tmp.path()).output().expect("run");
     assert!(o.status.success());
@@ -189,7 +190,8 @@ fn suspicious_plans_warn_once_and_still_run() {
 #[test]
 fn reproduce_reruns_a_summary_exactly() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let text = renewplan::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 96");
+    let text =
+        renewplan::model::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 96");
     std::fs::write(tmp.path().join("s.toml"), text).expect("write");
     let ok = |args: &[&str]| {
         let o = bin().args(args).current_dir(tmp.path()).output().expect("run");

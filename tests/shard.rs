@@ -12,7 +12,8 @@ fn bin() -> Command {
 
 /// The bundled base scenario shortened to 10 days (keeps the test fast).
 fn scenario(dir: &Path) -> PathBuf {
-    let text = renewplan::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 240");
+    let text =
+        renewplan::model::scenario::DEFAULT_SCENARIO.replace("study_year = 2030", "study_year = 2030\nhorizon_h = 240");
     let p = dir.join("s.toml");
     std::fs::write(&p, text).expect("write scenario");
     p

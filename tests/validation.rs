@@ -153,7 +153,7 @@ fn pvwatts_denver() {
 /// four sites (Luanjingtan, Po valley, Greensboro, Denver).
 #[test]
 fn solar_position_matches_pvlib_spa() {
-    use renewplan::solar::{SpaInput, pressure_from_elevation_hpa, solar_position};
+    use renewplan::physics::solar::{SpaInput, pressure_from_elevation_hpa, solar_position};
     let sites: HashMap<&str, (f64, f64, f64)> = [
         ("luanjingtan", (37.885, 105.403, 1350.0)),
         ("po-valley", (45.0, 8.0, 250.0)),

@@ -39,7 +39,7 @@
 //! of several days keeps multi-day persistence; between blocks it is lost).
 
 use super::{DataError, WeatherSeries, local_hour, year_start_utc_s};
-use crate::scenario::resolve::{days_from_civil, is_leap};
+use crate::base::calendar::{days_from_civil, hours_in_year, is_leap};
 use rand::RngExt;
 
 /// Days searched either side of a date missing from the data (replay).
@@ -100,7 +100,7 @@ pub fn replay(series: &WeatherSeries, year: i32, utc_offset_h: f64) -> Result<We
     let source = if count.contains_key(&year) {
         year
     } else {
-        let share = |(y, n): (&i32, &usize)| *n as f64 / super::hours_in_year(*y) as f64;
+        let share = |(y, n): (&i32, &usize)| *n as f64 / hours_in_year(*y) as f64;
         // Most complete year; the earliest on a tie (max_by keeps the last maximum).
         count.iter().rev().max_by(|a, b| share(*a).total_cmp(&share(*b))).map_or(year, |(y, _)| *y)
     };
@@ -126,7 +126,7 @@ pub fn replay_from(
     let best = |k: usize| -> Option<usize> {
         table[k].iter().min_by_key(|(y, _)| ((y - source_year).abs(), *y)).map(|&(_, i)| i)
     };
-    let n = super::hours_in_year(year);
+    let n = hours_in_year(year);
     let mut out = empty_like(series, format!("{} (replay {year})", series.name), year, utc_offset_h, n);
     let start_day = days_from_civil(year, 1, 1);
     for t in 0..n {
@@ -233,7 +233,7 @@ pub fn resample_plan<R: rand::Rng + ?Sized>(
     for (k, d) in days.iter().enumerate() {
         by_pos[d.pos as usize].push(k);
     }
-    let n_days = super::hours_in_year(year) / 24;
+    let n_days = hours_in_year(year) / 24;
     let start_day = days_from_civil(year, 1, 1);
     let mut plan = Vec::with_capacity(n_days);
     let mut candidates = Vec::new();

@@ -25,8 +25,8 @@
 //! over at most 3 h).
 
 use super::{Column, DataError, Rows, StepRule, TimeConvention, WeatherSeries, find_column, parse_cell};
-use crate::scenario::resolve::days_in_month;
-use crate::solar;
+use crate::base::calendar::days_in_month;
+use crate::physics::solar;
 
 /// How to read a generic hourly CSV.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,7 +230,7 @@ impl TimeFormat {
         if h > 24 || (h == 24 && (mi, se) != (0, 0)) {
             return None;
         }
-        Some(super::unix_from_civil(y, mo, d, 0, mi, f64::from(se)) + f64::from(h) * 3600.0)
+        Some(crate::base::calendar::unix_from_civil(y, mo, d, 0, mi, f64::from(se)) + f64::from(h) * 3600.0)
     }
 }
 
@@ -501,7 +501,7 @@ fn global_from_beam_and_diffuse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::unix_from_civil;
+    use crate::base::calendar::unix_from_civil;
 
     #[test]
     fn time_formats() {

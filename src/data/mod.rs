@@ -43,12 +43,11 @@
 //!   28 February ([`bootstrap`]).
 
 pub mod bootstrap;
-pub mod fit;
 pub mod generic;
 pub mod ninja;
 pub mod pvgis;
 
-use crate::scenario::resolve::{days_from_civil, days_in_month};
+use crate::base::calendar::{civil_from_days, days_from_civil, days_in_month, unix_from_civil};
 use std::fmt;
 
 /// Longest run of missing values filled by interpolation, hours.
@@ -173,9 +172,9 @@ impl DataError {
         DataError { file: file.to_string(), line, message: message.into(), accepted: accepted.into() }
     }
 
-    /// As a [`crate::error::Problem`] (exit status 2 through `Error::Scenario`).
-    pub fn to_problem(&self) -> crate::error::Problem {
-        crate::error::Problem {
+    /// As a [`crate::base::error::Problem`] (exit status 2 through `Error::Scenario`).
+    pub fn to_problem(&self) -> crate::base::error::Problem {
+        crate::base::error::Problem {
             file: self.file.clone(),
             line: self.line,
             column: None,
@@ -187,26 +186,6 @@ impl DataError {
 }
 
 // ---------------------------------------------------------------- calendar
-
-/// Civil date of a day count since 1970-01-01 (inverse of
-/// `days_from_civil`; H. Hinnant's civil-from-days algorithm).
-pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-/// Unix seconds of a civil date and time read as UTC.
-pub fn unix_from_civil(y: i32, m: u32, d: u32, hour: u32, minute: u32, second: f64) -> f64 {
-    days_from_civil(y, m, d) as f64 * 86_400.0 + f64::from(hour) * 3600.0 + f64::from(minute) * 60.0 + second
-}
 
 /// Local calendar position of an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,11 +220,6 @@ pub fn fmt_utc(t: f64) -> String {
 /// Unix seconds of local midnight, 1 January of `year`, at a fixed offset.
 pub fn year_start_utc_s(year: i32, utc_offset_h: f64) -> f64 {
     days_from_civil(year, 1, 1) as f64 * 86_400.0 - utc_offset_h * 3600.0
-}
-
-/// Hours in a calendar year.
-pub fn hours_in_year(year: i32) -> usize {
-    if crate::scenario::resolve::is_leap(year) { 8784 } else { 8760 }
 }
 
 // ------------------------------------------------------- shared row checks
@@ -601,7 +575,7 @@ pub(crate) fn find_column(
         DataError::new(
             file,
             Some(line),
-            format!("no column `{wanted}` ({what}){}", crate::scenario::resolve::suggest(wanted, headers)),
+            format!("no column `{wanted}` ({what}){}", crate::base::suggest::suggest(wanted, headers)),
             format!("one of the header's columns: {}", headers.join(", ")),
         )
     })

@@ -4,10 +4,10 @@
 
 pub mod strategies;
 
-use renewplan::dispatch::{self, Dispatcher, Hourly, Inputs};
-use renewplan::engine::Results;
 use renewplan::model::Model;
-use renewplan::scenario::{self, Source};
+use renewplan::model::scenario::{self, Source};
+use renewplan::sim::dispatch::{self, Dispatcher, Hourly, Inputs};
+use renewplan::sim::engine::Results;
 
 /// Absolute tolerance of hand-computed values.
 pub const TOL: f64 = 1e-9;

@@ -1,0 +1,522 @@
+//! `report.html`: one self-contained page per result directory.
+//!
+//! Key results (estimates with their confidence intervals and spread), all
+//! charts as inline SVG, the scenario's inputs and assumptions with their
+//! sources, and the run's provenance. No JavaScript and no network: the CSS
+//! is inline and the glyphs the page uses are embedded as a small subset of
+//! the chart font (a `data:` URL), so Chinese names render on a machine
+//! without CJK fonts. Every user-supplied string is HTML-escaped. The page
+//! is also well-formed XML (void elements closed, no named entities other
+//! than XML's), which the tests use to check it.
+
+use crate::base::fmt::fmt_num;
+use crate::io::output::{Files, Summary};
+use crate::present::chart::style::{self, Tech};
+use crate::present::chart::{Kind, fontsub};
+use serde_json::Value;
+use std::fmt::Write;
+
+/// Escape text for HTML element content and quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            // Control characters are not allowed in HTML or XML text.
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => o.push('\u{FFFD}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Headline metrics of the key-results table, in order.
+const KEY_METRICS: [&str; 14] = [
+    "system.utilisation_rate",
+    "system.available_mwh",
+    "system.used_mwh",
+    "system.curtailed_mwh",
+    "system.export_mwh",
+    "system.import_mwh",
+    "system.electrolyser_mwh",
+    "system.h2_t",
+    "system.load_mwh",
+    "system.unserved_mwh",
+    "system.lole_h",
+    "system.storage_discharge_mwh",
+    "system.co2_avoided_t",
+    "system.coal_saved_tce",
+];
+
+/// A value and its unit for people: fractions as percentages, rounding
+/// noise (|x| < 1e-6) as 0.
+fn show(x: f64, unit: &str) -> String {
+    if x.abs() < 1e-6 {
+        "0".into()
+    } else if unit == "fraction" {
+        format!("{:.2}", x * 100.0)
+    } else {
+        fmt_num(x)
+    }
+}
+
+/// A whole number with thousands separators.
+fn int(x: f64) -> String {
+    if x.abs() >= 1000.0 { fmt_num(x) } else { format!("{x:.0}") }
+}
+
+fn show_unit(unit: &str) -> &str {
+    if unit == "fraction" { "%" } else { unit }
+}
+
+fn metrics_table(out: &mut String, summary: &Summary, keys: Option<&[&str]>) {
+    let rows: Vec<&crate::io::output::MetricSummary> = match keys {
+        Some(k) => k.iter().filter_map(|k| summary.metrics.iter().find(|m| m.estimate.key == *k)).collect(),
+        None => summary.metrics.iter().collect(),
+    };
+    out.push_str(
+        "<table class=\"num\"><thead><tr><th>Metric</th><th>Mean</th><th>95 % CI of the mean</th>\
+         <th>P10</th><th>P50</th><th>P90</th><th>Unit</th><th>Meaning</th></tr></thead><tbody>\n",
+    );
+    for m in rows {
+        let e = &m.estimate;
+        let ci = 1.96 * e.std_error;
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>",
+            esc(&e.key),
+            esc(&show(e.mean, &e.unit)),
+            esc(&show(e.mean - ci, &e.unit)),
+            esc(&show(e.mean + ci, &e.unit)),
+            esc(&show(e.p10, &e.unit)),
+            esc(&show(e.p50, &e.unit)),
+            esc(&show(e.p90, &e.unit)),
+            esc(show_unit(&e.unit)),
+            esc(&m.description)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn str_of(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 => int(x),
+            Some(x) if x.abs() < 1000.0 => {
+                let s = format!("{x:.4}");
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
+            Some(x) => fmt_num(x),
+            None => n.to_string(),
+        },
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::Array(a) => a.iter().map(str_of).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// A table of model items: `cols` are (JSON key, header); keys `zone`,
+/// `from` and `to` are shown as node names.
+fn items_table(out: &mut String, title: &str, items: &[Value], cols: &[(&str, &str)], nodes: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h3>{}</h3>", esc(title));
+    out.push_str("<table><thead><tr>");
+    for (_, h) in cols {
+        let _ = write!(out, "<th>{}</th>", esc(h));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for it in items {
+        out.push_str("<tr>");
+        for (k, _) in cols {
+            let v = it.get(*k).unwrap_or(&Value::Null);
+            let s = match (*k, v.as_u64()) {
+                ("zone" | "from" | "to", Some(i)) => nodes.get(i as usize).cloned().unwrap_or_else(|| i.to_string()),
+                ("outages", _) => match (v.get("units"), v.get("p_fail"), v.get("p_repair")) {
+                    (Some(u), Some(f), Some(r)) => {
+                        let (f, r) = (f.as_f64().unwrap_or(0.0), r.as_f64().unwrap_or(1.0));
+                        if f <= 0.0 {
+                            format!("{} units, none", str_of(u))
+                        } else {
+                            format!(
+                                "{} units, FOR {:.2} %, MTTR {:.0} h",
+                                str_of(u),
+                                f / (f + r) * 100.0,
+                                1.0 / r.max(1e-12)
+                            )
+                        }
+                    }
+                    _ => str_of(v),
+                },
+                _ => str_of(v),
+            };
+            let _ = write!(out, "<td>{}</td>", esc(&s));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+    v.get(k).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+fn inputs(out: &mut String, summary: &Summary, files: &Files) {
+    let m = &summary.model;
+    let mut nodes: Vec<String> =
+        arr(m, "zones").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))).collect();
+    nodes.extend(arr(m, "external_grids").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))));
+    out.push_str("<section id=\"inputs\"><h2>Inputs and assumptions</h2>\n");
+    out.push_str(
+        "<p>The model as the engine resolved it for the study year (schedules evaluated, defaults applied). \
+         Each number's source is given next to it in the scenario file, reproduced below.</p>\n",
+    );
+    if !summary.scenario.sources.is_empty() {
+        out.push_str("<h3>Sources</h3><ul>\n");
+        for s in &summary.scenario.sources {
+            let _ = writeln!(out, "<li>{}</li>", esc(s));
+        }
+        out.push_str("</ul>\n");
+    }
+    items_table(
+        out,
+        "Zones",
+        arr(m, "zones"),
+        &[
+            ("name", "Zone"),
+            ("latitude_deg", "Latitude (°)"),
+            ("longitude_deg", "Longitude (°)"),
+            ("elevation_m", "Elevation (m)"),
+            ("utc_offset_h", "UTC offset (h)"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "External grids",
+        arr(m, "external_grids"),
+        &[("name", "Grid"), ("max_export_mw", "Max export (MW)"), ("max_import_mw", "Max import (MW)")],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Wind fleets",
+        arr(m, "wind_fleets"),
+        &[
+            ("name", "Fleet"),
+            ("zone", "Zone"),
+            ("capacity_mw", "Capacity (MW)"),
+            ("turbine", "Turbine"),
+            ("hub_height_m", "Hub height (m)"),
+            ("area_km2", "Area (km²)"),
+            ("losses_pu", "Losses (pu)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Solar fleets",
+        arr(m, "solar_fleets"),
+        &[
+            ("name", "Fleet"),
+            ("zone", "Zone"),
+            ("capacity_mwdc", "Capacity (MWdc)"),
+            ("capacity_mwac", "Inverters (MWac)"),
+            ("mounting", "Mounting"),
+            ("tilt_deg", "Tilt (°)"),
+            ("azimuth_deg", "Azimuth (°)"),
+            ("losses_pu", "Losses (pu)"),
+            ("degradation_factor_pu", "Degradation factor (pu)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Storage",
+        arr(m, "storage"),
+        &[
+            ("name", "Plant"),
+            ("zone", "Zone"),
+            ("technology", "Technology"),
+            ("charge_mw", "Charge (MW)"),
+            ("discharge_mw", "Discharge (MW)"),
+            ("energy_mwh", "Energy (MWh)"),
+            ("charge_efficiency_pu", "Charge efficiency (pu)"),
+            ("discharge_efficiency_pu", "Discharge efficiency (pu)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Electrolysers",
+        arr(m, "electrolysers"),
+        &[
+            ("name", "Plant"),
+            ("zone", "Zone"),
+            ("capacity_mw", "Capacity (MW)"),
+            ("min_load_pu", "Minimum load (pu)"),
+            ("consumption_kwh_per_kg", "Consumption (kWh/kg)"),
+            ("store_kg", "Store (kg)"),
+            ("offtake_kg_per_h", "Offtake (kg/h)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Dispatchable generators",
+        arr(m, "generators"),
+        &[
+            ("name", "Unit"),
+            ("zone", "Zone"),
+            ("capacity_mw", "Capacity (MW)"),
+            ("variable_cost_cny_per_mwh", "Variable cost (CNY/MWh)"),
+            ("co2_t_per_mwh", "CO₂ (t/MWh)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Loads",
+        arr(m, "loads"),
+        &[("name", "Load"), ("zone", "Zone"), ("mean_mw", "Mean (MW)"), ("firm", "Firm")],
+        &nodes,
+    );
+    items_table(
+        out,
+        "Lines",
+        arr(m, "lines"),
+        &[
+            ("name", "Line"),
+            ("from", "From"),
+            ("to", "To"),
+            ("circuits", "Circuits"),
+            ("capacity_by_circuits_up_mw", "Limit with 0, 1, … circuits up (MW)"),
+            ("loss_pu", "Losses (pu)"),
+            ("outages", "Outages"),
+        ],
+        &nodes,
+    );
+    if let Some(d) = m.get("dispatch") {
+        out.push_str("<h3>Dispatch rules and emission factors</h3><table><tbody>\n");
+        let _ = writeln!(
+            out,
+            "<tr><th>Surplus priority</th><td>{}</td></tr>",
+            esc(&str_of(d.get("surplus_priority").unwrap_or(&Value::Null)))
+        );
+        let _ = writeln!(
+            out,
+            "<tr><th>Storage may discharge to export</th><td>{}</td></tr>",
+            esc(&str_of(d.get("storage_discharge_to_export").unwrap_or(&Value::Null)))
+        );
+        if let Some(e) = m.get("emissions") {
+            let _ = writeln!(
+                out,
+                "<tr><th>Grid CO₂ factor (t/MWh)</th><td>{}</td></tr>",
+                esc(&str_of(e.get("grid_co2_t_per_mwh").unwrap_or(&Value::Null)))
+            );
+            let _ = writeln!(
+                out,
+                "<tr><th>Standard coal (tce/MWh)</th><td>{}</td></tr>",
+                esc(&str_of(e.get("coal_tce_per_mwh").unwrap_or(&Value::Null)))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    if let Some((_, text)) = files.iter().find(|(n, _)| n == "scenario.toml") {
+        let _ = writeln!(
+            out,
+            "<details><summary>Scenario file <code>{}</code> as run</summary><pre>{}</pre></details>",
+            esc(&summary.scenario.file),
+            esc(&String::from_utf8_lossy(text))
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn provenance(out: &mut String, s: &Summary) {
+    out.push_str("<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\n");
+    let rows = [
+        ("Program", format!("{} {}", s.program.name, s.program.version)),
+        ("Scenario", s.scenario.name.clone()),
+        ("Scenario file", s.scenario.file.clone()),
+        ("Scenario SHA-256", s.scenario.sha256.clone()),
+        ("Study year", s.scenario.study_year.to_string()),
+        ("Seed", s.run.seed.to_string()),
+        (
+            "Samples",
+            format!(
+                "{} (indices {} to {})",
+                s.run.samples,
+                s.run.first_sample,
+                (s.run.first_sample + s.run.samples).saturating_sub(1)
+            ),
+        ),
+        ("Hours per sample", int(s.run.hours as f64)),
+        ("Representative sample", format!("{} (median of {})", s.representative.sample, s.representative.metric)),
+        (
+            "Run time",
+            format!(
+                "{:.2} s on {} threads ({:.0} sample-years/s)",
+                s.timing.elapsed_s, s.timing.threads, s.timing.sample_years_per_s
+            ),
+        ),
+        ("Reproduce", format!("renewplan run {} --samples {} --seed {}", s.scenario.file, s.run.samples, s.run.seed)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+/// The SVG element of a chart file, without any XML prolog.
+fn svg_element(bytes: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    let start = s.find("<svg")?;
+    let end = s.rfind("</svg>")? + "</svg>".len();
+    (start < end).then(|| &s[start..end])
+}
+
+const CSS: &str = r#"
+:root { --text: #1a1a1a; --muted: #5f5f5f; --rule: #d9d9d9; --band: #f6f6f6; }
+* { box-sizing: border-box; }
+body { font-family: "renewplan-sans", "Noto Sans", "Helvetica Neue", Arial, sans-serif; color: var(--text);
+       margin: 0 auto; max-width: 1180px; padding: 24px 28px 60px; line-height: 1.45; background: #fff; }
+svg text { font-family: "renewplan-sans", sans-serif; }
+h1 { font-size: 1.7em; margin: 0.2em 0 0.1em; font-weight: normal; }
+h2 { font-size: 1.3em; margin: 1.8em 0 0.5em; border-bottom: 1px solid var(--rule); padding-bottom: 0.2em; font-weight: normal; }
+h3 { font-size: 1.05em; margin: 1.3em 0 0.4em; }
+p.sub, .muted { color: var(--muted); }
+nav { margin: 1em 0; padding: 0.6em 0.9em; background: var(--band); }
+nav a { margin-right: 1.2em; color: inherit; }
+table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.9em; }
+th, td { border-bottom: 1px solid var(--rule); padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid #999; }
+table.num td { text-align: right; white-space: nowrap; }
+table.num td:first-child, table.num td.text { text-align: left; white-space: normal; }
+figure { margin: 1.2em 0 2em; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
+figcaption { font-size: 0.92em; margin-top: 0.4em; }
+.key span { display: inline-block; margin: 0 1.2em 0.3em 0; }
+.key i { display: inline-block; width: 1.4em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.05em; }
+pre { background: var(--band); padding: 0.8em; overflow-x: auto; font-size: 0.82em; white-space: pre-wrap; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace, "renewplan-sans"; }
+code { font-size: 0.92em; }
+details { margin: 0.6em 0 1em; }
+summary { cursor: pointer; }
+footer { margin-top: 3em; font-size: 0.85em; color: var(--muted); }
+@media print { body { max-width: none; padding: 0; } nav { display: none; } }
+"#;
+
+/// Self-contained report.html (inline SVG and CSS, no JS, no network),
+/// every user string HTML-escaped. `charts` are the files from
+/// [`crate::present::chart::render`]; if it also holds `scenario.toml`, the
+/// scenario text is included under the inputs.
+pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
+    let s = summary;
+    let mut body = String::new();
+    let title = if s.scenario.title.is_empty() { s.scenario.name.clone() } else { s.scenario.title.clone() };
+    let _ = writeln!(body, "<header><h1>{}</h1>", esc(&title));
+    let _ = writeln!(
+        body,
+        "<p class=\"sub\">Scenario <code>{}</code> · study year {} · {} sampled years · seed {} · {} {}</p>",
+        esc(&s.scenario.name),
+        s.scenario.study_year,
+        int(s.run.samples as f64),
+        s.run.seed,
+        esc(&s.program.name),
+        esc(&s.program.version)
+    );
+    if let Some(d) = s.model.get("description").and_then(Value::as_str).filter(|d| !d.trim().is_empty()) {
+        let _ = writeln!(body, "<p>{}</p>", esc(d.trim()));
+    }
+    body.push_str("</header>\n");
+    body.push_str(
+        "<nav><a href=\"#results\">Key results</a><a href=\"#charts\">Charts</a>\
+         <a href=\"#inputs\">Inputs and assumptions</a><a href=\"#provenance\">Provenance</a></nav>\n",
+    );
+
+    body.push_str("<section id=\"results\"><h2>Key results</h2>\n");
+    body.push_str(
+        "<p class=\"muted\">Mean over the sampled years with the 95 % confidence interval of that mean \
+         (± 1.96 standard errors: how precisely the sampling pins it down), and P10 / P50 / P90 across years \
+         (how much one year varies). Rates are in %.</p>\n",
+    );
+    metrics_table(&mut body, s, Some(&KEY_METRICS));
+    let _ = writeln!(
+        body,
+        "<details><summary>All {} metrics (system, zones, fleets, lines, plants)</summary>",
+        s.metrics.len()
+    );
+    metrics_table(&mut body, s, None);
+    body.push_str("</details></section>\n");
+
+    body.push_str("<section id=\"charts\"><h2>Charts</h2>\n<p class=\"key\">");
+    for t in Tech::ALL {
+        let _ = write!(body, "<span><i style=\"background:{}\"></i>{}</span>", style::hex(t.colour()), esc(t.label()));
+    }
+    body.push_str("</p>\n");
+    let mut k = 0;
+    for (name, bytes) in charts {
+        let Some(stem) = name.strip_prefix("charts/").and_then(|n| n.strip_suffix(".svg")) else { continue };
+        let Some(svg) = svg_element(bytes) else { continue };
+        k += 1;
+        let caption = Kind::ALL.iter().find(|c| c.stem() == stem).map_or("", |c| c.caption());
+        let _ = writeln!(
+            body,
+            "<figure id=\"fig-{}\">\n{}\n<figcaption><b>Figure {k}.</b> {} <span class=\"muted\">(<code>charts/{}.svg</code>, <code>charts/{}.png</code>)</span></figcaption></figure>",
+            esc(stem),
+            svg,
+            esc(caption),
+            esc(stem),
+            esc(stem)
+        );
+    }
+    if k == 0 {
+        body.push_str("<p class=\"muted\">No charts were drawn for this run.</p>\n");
+    }
+    body.push_str("</section>\n");
+    inputs(&mut body, s, charts);
+    provenance(&mut body, s);
+    let _ = writeln!(
+        body,
+        "<footer>Generated by {} {} from the result files in this directory. Charts: WenQuanYi Micro Hei (Apache-2.0), embedded.</footer>",
+        esc(&s.program.name),
+        esc(&s.program.version)
+    );
+
+    // Embed exactly the glyphs the page uses.
+    let font_face = fontsub::subset(style::FONT, body.chars().chain(title.chars()).chain((' '..='~').chain("–—…·±×°%".chars())))
+        .map(|f| {
+            format!(
+                "@font-face {{ font-family: \"renewplan-sans\"; src: url(\"data:font/ttf;base64,{}\") format(\"truetype\"); }}\n",
+                fontsub::base64(&f)
+            )
+        })
+        .unwrap_or_default();
+
+    let mut html = String::with_capacity(body.len() + font_face.len() + 4096);
+    html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    let _ =
+        writeln!(html, "<meta name=\"generator\" content=\"{} {}\"/>", esc(&s.program.name), esc(&s.program.version));
+    let _ = writeln!(html, "<title>{} — {} report</title>", esc(&title), esc(&s.program.name));
+    html.push_str("<style>\n");
+    html.push_str(&font_face);
+    html.push_str(CSS);
+    html.push_str("</style>\n</head>\n<body>\n");
+    html.push_str(&body);
+    html.push_str("</body>\n</html>\n");
+    html.into_bytes()
+}
