@@ -8,7 +8,7 @@
 mod common;
 
 use common::{TOL, header};
-use renewplan::model::Model;
+use renewplan::model::{DispatchPolicy, Model};
 use renewplan::sim::dispatch::{Hourly, Inputs};
 
 /// Build the model from `toml`, the inputs from `re` (`re[zone][hour]`, all
@@ -21,7 +21,9 @@ fn check(
     tweak: impl FnOnce(&Model, &mut Inputs),
     expect: &[(&str, &[f64])],
 ) -> (Model, Inputs, Hourly) {
-    let m = common::model(toml);
+    // These cases are the rules policy's, rule by rule.
+    let mut m = common::model(toml);
+    m.dispatch.policy = DispatchPolicy::Rules;
     let re: Vec<Vec<f64>> = re.iter().map(|r| r.to_vec()).collect();
     let mut inp = common::full_inputs(&m, &re);
     tweak(&m, &mut inp);

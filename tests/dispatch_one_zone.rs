@@ -216,7 +216,8 @@ fn a_reused_one_zone_dispatcher_agrees_with_a_fresh_general_one() {
     t += "[[load]]\nname = \"l\"\nzone = \"z\"\nmw = 60.0\n\n";
     t += "[[storage]]\nname = \"s\"\nzone = \"z\"\ncharge_mw = 20.0\nenergy_mwh = 40.0\ninitial_soc_pu = 0.5\n\n";
     t += "[[line]]\nname = \"l0\"\nfrom = \"z\"\nto = \"g\"\ncircuits = 1\ncircuit_mw = 80\nloss_pu = 0.02\n\n";
-    let m = common::model(&t);
+    let mut m = common::model(&t);
+    m.dispatch.policy = renewplan::model::DispatchPolicy::Rules;
     let inp = common::full_inputs(&m, &[vec![0.0, 30.0, 200.0, 90.0, 10.0, 300.0]]);
     let mut d = Dispatcher::new(&m);
     let (mut first, mut second, mut general) = (Hourly::default(), Hourly::default(), Hourly::default());

@@ -67,6 +67,12 @@ pub struct ExternalGrid {
     pub name: String,
     pub max_export_mw: f64,
     pub max_import_mw: f64,
+    /// What the value-based dispatch earns per MWh delivered to this grid
+    /// (default: `economics.export_tariff_cny_per_mwh`).
+    pub export_price_cny_per_mwh: f64,
+    /// What it pays per MWh this grid sends (default:
+    /// `economics.import_price_cny_per_mwh`).
+    pub import_price_cny_per_mwh: f64,
 }
 
 /// Parameters of one weather site's stochastic generator (see `weather`).
@@ -373,8 +379,47 @@ impl DeficitSource {
     }
 }
 
+/// How each hour is dispatched (`[dispatch] policy`).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DispatchPolicy {
+    /// Maximise the hour's value (lost load, exports, hydrogen, imports,
+    /// generator costs, cycling) with stores bidding from a look-ahead over
+    /// the sample's own next hours (`src/sim/dispatch/value.rs`).
+    Value,
+    /// The fixed priority lists (`surplus_priority`, `deficit_priority`),
+    /// kept so that earlier studies can be reproduced.
+    Rules,
+    /// The whole horizon as one linear programme: the perfect-foresight
+    /// optimum of each sample (a reference; slow on long horizons).
+    Foresight,
+}
+
+impl DispatchPolicy {
+    pub const NAMES: [&'static str; 3] = ["value", "rules", "foresight"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "value" => Some(Self::Value),
+            "foresight" => Some(Self::Foresight),
+            "rules" => Some(Self::Rules),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DispatchRules {
+    pub policy: DispatchPolicy,
+    /// Hours of the sample's own future a store sees (value policy);
+    /// 0: the whole horizon.
+    pub lookahead_h: usize,
+    /// Stores end the horizon with at least the energy they started with
+    /// (value policy; default for horizons of a year or more).
+    pub cyclic_storage: bool,
+    /// Value of lost load, CNY per MWh not served.
+    pub value_of_lost_load_cny_per_mwh: f64,
+    /// Cost of cycling a store, CNY per MWh discharged.
+    pub storage_cycling_cost_cny_per_mwh: f64,
     pub surplus_priority: Vec<SurplusUse>,
     pub deficit_priority: Vec<DeficitSource>,
     pub storage_discharge_to_export: bool,

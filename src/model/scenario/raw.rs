@@ -88,6 +88,16 @@ pub struct RawRun {
 #[serde(deny_unknown_fields)]
 pub struct RawDispatch {
     #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub lookahead_h: Option<f64>,
+    #[serde(default)]
+    pub cyclic_storage: Option<bool>,
+    #[serde(default)]
+    pub value_of_lost_load_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub storage_cycling_cost_cny_per_mwh: Option<f64>,
+    #[serde(default)]
     pub surplus_priority: Option<Vec<String>>,
     #[serde(default)]
     pub deficit_priority: Option<Vec<String>>,
@@ -164,6 +174,10 @@ pub struct RawExternalGrid {
     pub max_export_mw: Option<Scheduled>,
     #[serde(default)]
     pub max_import_mw: Option<Scheduled>,
+    #[serde(default)]
+    pub export_price_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub import_price_cny_per_mwh: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -36,13 +36,43 @@ pub const SECTIONS: &[Section] = &[
     (
         "dispatch",
         "[dispatch]",
-        "Dispatch rules (see `src/sim/dispatch/mod.rs`).",
+        "How every hour is dispatched (see `src/sim/dispatch/value.rs` for the value policy, `src/sim/dispatch/mod.rs` for the rules).",
         &[
+            (
+                "policy",
+                "string",
+                "\"value\"",
+                "\"value\": each hour maximises its value (lost load, exports, hydrogen, imports, generator costs) with stores bidding from a look-ahead; \"rules\": the priority lists below (the default when one of them is given without `policy`, so older files reproduce); \"foresight\": the whole horizon as one linear programme (the perfect-foresight optimum; slow on long horizons).",
+            ),
+            (
+                "lookahead_h",
+                "integer",
+                "48",
+                "Hours of the sample's own future the stores see under the value policy, re-planned every 24 h; 0: the whole horizon.",
+            ),
+            (
+                "cyclic_storage",
+                "bool",
+                "true for horizons of 8760 h or more, else false",
+                "Stores end the horizon with at least the energy they started with (value and foresight policies).",
+            ),
+            (
+                "value_of_lost_load_cny_per_mwh",
+                "number",
+                "30000",
+                "CNY per MWh not served. No official Chinese figure; international practice 5,000–20,000 USD/MWh (DOMAIN.md), an assumption.",
+            ),
+            (
+                "storage_cycling_cost_cny_per_mwh",
+                "number",
+                "0",
+                "CNY per MWh a store discharges (wear); 0 leaves cycling free.",
+            ),
             (
                 "surplus_priority",
                 "array of strings",
                 "[\"export\", \"hydrogen\", \"storage\"]",
-                "Order in which surplus renewable energy is used; any order of export, hydrogen, storage.",
+                "Rules policy: order in which surplus renewable energy is used; any order of export, hydrogen, storage.",
             ),
             (
                 "deficit_priority",
@@ -142,6 +172,18 @@ pub const SECTIONS: &[Section] = &[
             ("name", "string", "required", "Unique name."),
             ("max_export_mw", "number or schedule", "1e9", "MW it can absorb."),
             ("max_import_mw", "number or schedule", "0", "MW it can supply."),
+            (
+                "export_price_cny_per_mwh",
+                "number",
+                "economics.export_tariff_cny_per_mwh",
+                "CNY per MWh that arrives at this grid (value policy).",
+            ),
+            (
+                "import_price_cny_per_mwh",
+                "number",
+                "economics.import_price_cny_per_mwh",
+                "CNY per MWh this grid sends (value policy).",
+            ),
         ],
     ),
     (

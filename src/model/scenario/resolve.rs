@@ -435,6 +435,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                     f64::INFINITY,
                     "MW",
                 ),
+                // Set from the economics' tariffs below when not given.
+                export_price_cny_per_mwh: f64::NAN,
+                import_price_cny_per_mwh: f64::NAN,
             }
         })
         .collect();
@@ -1158,6 +1161,29 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     };
     let economics =
         resolve_economics(&mut cx, &raw.economics, &wind_fleets, &solar_fleets, &storage, &electrolysers, &line_costs);
+    let mut external_grids = external_grids;
+    for (i, (g, r)) in external_grids.iter_mut().zip(&raw.external_grid).enumerate() {
+        let b = idx("external_grid", i);
+        g.export_price_cny_per_mwh = cx.num(
+            &b,
+            "export_price_cny_per_mwh",
+            r.export_price_cny_per_mwh,
+            economics.export_tariff_cny_per_mwh,
+            -1.0e5,
+            1.0e5,
+            "CNY/MWh",
+        );
+        g.import_price_cny_per_mwh = cx.num(
+            &b,
+            "import_price_cny_per_mwh",
+            r.import_price_cny_per_mwh,
+            economics.import_price_cny_per_mwh,
+            -1.0e5,
+            1.0e5,
+            "CNY/MWh",
+        );
+    }
+    let dispatch = resolve_dispatch(&mut cx, &raw.dispatch, surplus_priority, deficit_priority, calendar.hours());
     let rpath = vec![Seg::Key("run".into())];
     let default_samples = raw.run.samples.unwrap_or(1000);
     if default_samples == 0 || default_samples > 100_000_000 {
@@ -1186,12 +1212,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         electrolysers,
         loads,
         lines,
-        dispatch: DispatchRules {
-            surplus_priority,
-            deficit_priority,
-            storage_charge_from_generators: raw.dispatch.storage_charge_from_generators.unwrap_or(false),
-            storage_discharge_to_export: raw.dispatch.storage_discharge_to_export.unwrap_or(true),
-        },
+        dispatch,
         emissions,
         economics,
         outage_schedules: std::mem::take(&mut cx.schedules),
@@ -2043,4 +2064,84 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64
     }
     let _ = BTreeMap::<(), ()>::new();
     Ok(out)
+}
+
+/// `[dispatch]`: the policy and its values. The priority-list keys of the
+/// rules policy, given without `policy`, select it (an older scenario file
+/// reproduces its results); given with `policy = "value"` they are an error.
+fn resolve_dispatch(
+    cx: &mut Ctx,
+    d: &RawDispatch,
+    surplus_priority: Vec<SurplusUse>,
+    deficit_priority: Vec<DeficitSource>,
+    hours: usize,
+) -> DispatchRules {
+    let dpath = vec![Seg::Key("dispatch".into())];
+    let rule_keys: Vec<&str> = [
+        ("surplus_priority", d.surplus_priority.is_some()),
+        ("deficit_priority", d.deficit_priority.is_some()),
+        ("storage_discharge_to_export", d.storage_discharge_to_export.is_some()),
+        ("storage_charge_from_generators", d.storage_charge_from_generators.is_some()),
+    ]
+    .iter()
+    .filter(|(_, given)| *given)
+    .map(|(k, _)| *k)
+    .collect();
+    let policy = match d.policy.as_deref() {
+        None if rule_keys.is_empty() => DispatchPolicy::Value,
+        None => DispatchPolicy::Rules,
+        Some(s) => match DispatchPolicy::parse(s) {
+            Some(p) => p,
+            None => {
+                cx.bad(
+                    key(&dpath, "policy"),
+                    format!("unknown policy `{s}`{}", suggest(s, &DispatchPolicy::NAMES)),
+                    DispatchPolicy::NAMES.join(", "),
+                );
+                DispatchPolicy::Value
+            }
+        },
+    };
+    if policy == DispatchPolicy::Value && d.policy.is_some() {
+        for k in &rule_keys {
+            cx.bad(
+                key(&dpath, k),
+                format!("`{k}` belongs to policy = \"rules\" (the priority lists); the value policy orders uses by their values"),
+                "remove the key, or set policy = \"rules\"",
+            );
+        }
+    }
+    let lookahead = cx.num(&dpath, "lookahead_h", d.lookahead_h, 48.0, 0.0, 1.0e6, "hours (0: the whole horizon)");
+    if lookahead.fract() != 0.0 {
+        cx.bad(key(&dpath, "lookahead_h"), format!("{lookahead}"), "a whole number of hours");
+    }
+    let voll = cx.num(
+        &dpath,
+        "value_of_lost_load_cny_per_mwh",
+        d.value_of_lost_load_cny_per_mwh,
+        30_000.0,
+        1.0,
+        1.0e7,
+        "CNY/MWh",
+    );
+    let cycling = cx.num(
+        &dpath,
+        "storage_cycling_cost_cny_per_mwh",
+        d.storage_cycling_cost_cny_per_mwh,
+        0.0,
+        0.0,
+        1.0e5,
+        "CNY/MWh",
+    );
+    DispatchRules {
+        policy,
+        lookahead_h: lookahead as usize,
+        cyclic_storage: d.cyclic_storage.unwrap_or(hours >= 8760),
+        value_of_lost_load_cny_per_mwh: voll,
+        storage_cycling_cost_cny_per_mwh: cycling,
+        surplus_priority,
+        deficit_priority,
+        storage_charge_from_generators: d.storage_charge_from_generators.unwrap_or(false),
+        storage_discharge_to_export: d.storage_discharge_to_export.unwrap_or(true),
+    }
 }

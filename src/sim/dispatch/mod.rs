@@ -57,10 +57,12 @@
 //! discharge + line inflow = served load + storage charge + electrolyser
 //! input + line outflow + curtailment.
 
+mod lp;
 mod net;
+mod value;
 
 use crate::base::buffers::{reset, size};
-use crate::model::{DeficitSource, Model, SurplusUse};
+use crate::model::{DeficitSource, DispatchPolicy, Model, SurplusUse};
 use net::Net;
 
 const EPS: f64 = 1e-9;
@@ -160,6 +162,8 @@ pub struct Dispatcher {
     elec_in: Vec<Vec<usize>>,
     gen_in: Vec<Vec<usize>>,
     load_by_zone: Vec<Vec<f64>>,
+    /// Plan and scratch of the value policy.
+    value: value::ValueState,
 }
 
 impl Dispatcher {
@@ -199,6 +203,7 @@ impl Dispatcher {
             elec_in,
             gen_in,
             load_by_zone,
+            value: value::ValueState::default(),
         }
     }
 
@@ -229,7 +234,15 @@ impl Dispatcher {
         for (i, e) in m.electrolysers.iter().enumerate() {
             self.h2[i] = e.initial_store_pu * e.store_kg;
         }
-        if self.one_zone {
+        if m.dispatch.policy == DispatchPolicy::Foresight {
+            self.run_foresight(m, inp, out);
+        } else if m.dispatch.policy == DispatchPolicy::Value {
+            if self.net.star {
+                self.run_value_star(m, inp, out);
+            } else {
+                self.run_value_network(m, inp, out);
+            }
+        } else if self.one_zone {
             self.run_one_zone(m, inp, out);
         } else {
             self.run_general(m, inp, out);
