@@ -83,9 +83,54 @@ enum Kind {
     Load,
     Electrolyser(usize),
     Export(usize, usize, bool),
-    /// Store bids: discharge (source) or charge (use) of zone 0's stores.
-    StoreOut,
-    StoreIn,
+    /// Store bids of zone 0's stores: excess and held energy (sources),
+    /// needed and free charging (uses).
+    StoreExcess,
+    StoreHold,
+    StoreNeed,
+    StoreFree,
+}
+
+impl Kind {
+    fn store_out(self) -> bool {
+        matches!(self, Kind::StoreExcess | Kind::StoreHold)
+    }
+    fn store_in(self) -> bool {
+        matches!(self, Kind::StoreNeed | Kind::StoreFree)
+    }
+}
+
+/// The merit order of a star network, sorted once (stable: ties keep file
+/// order): sources by cost, uses by value; amounts are filled in per hour.
+fn templates(m: &Model, v: &mut ValueState) {
+    let voll = m.dispatch.value_of_lost_load_cny_per_mwh;
+    let nz = m.zones.len();
+    v.sources.clear();
+    v.uses.clear();
+    v.sources.push(Entry::new(Kind::Renewable, 0.0, 0.0));
+    if !m.storage.is_empty() {
+        v.sources.push(Entry::new(Kind::StoreExcess, m.dispatch.storage_cycling_cost_cny_per_mwh, 0.0));
+        v.sources.push(Entry::new(Kind::StoreHold, HOLD_SHARE * voll, 0.0));
+        v.uses.push(Entry::new(Kind::StoreNeed, NEED_SHARE * voll, 0.0));
+        v.uses.push(Entry::new(Kind::StoreFree, FREE, 0.0));
+    }
+    for (g, gener) in m.generators.iter().enumerate() {
+        v.sources.push(Entry::new(Kind::Generator(g), gener.variable_cost_cny_per_mwh, 0.0));
+    }
+    v.uses.push(Entry::new(Kind::Load, voll, 0.0));
+    for i in 0..m.electrolysers.len() {
+        v.uses.push(Entry::new(Kind::Electrolyser(i), electrolyser_value(m, i), 0.0));
+    }
+    for (l, line) in m.lines.iter().enumerate() {
+        let (from_zone, grid) = if line.from == 0 { (true, line.to) } else { (false, line.from) };
+        let k = grid - nz;
+        let g = &m.external_grids[k];
+        let keep = 1.0 - line.loss_pu;
+        v.uses.push(Entry::new(Kind::Export(l, k, from_zone), g.export_price_cny_per_mwh * keep, 0.0));
+        v.sources.push(Entry::new(Kind::Import(l, k, from_zone), g.import_price_cny_per_mwh / keep, 0.0));
+    }
+    v.sources.sort_by(|a, b| a.price.total_cmp(&b.price));
+    v.uses.sort_by(|a, b| b.price.total_cmp(&a.price));
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -108,9 +153,11 @@ impl Entry {
 /// Look-ahead plan and merit-order scratch of the value policy.
 #[derive(Debug, Clone, Default)]
 pub(super) struct ValueState {
-    /// Store-free unserved energy and curtailment per hour (zone 0).
-    unserved: Vec<f64>,
-    curtailed: Vec<f64>,
+    /// Per hour, from the store-free forecast: the energy the stores would
+    /// give up serving unserved load, min(U, Pd)/ηd, and take in from
+    /// curtailment, ηc·min(C, Pc) (MWh of state of charge).
+    dis: Vec<f64>,
+    chg: Vec<f64>,
     /// Targets for the state of charge at the start of each hour.
     req: Vec<f64>,
     ceil: Vec<f64>,
@@ -155,14 +202,15 @@ impl Dispatcher {
     pub(super) fn run_value_star(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
         let h = m.hours();
         let mut v = std::mem::take(&mut self.value);
-        self.prepare_plan(m, inp, &mut v);
-        let has_storage = !m.storage.is_empty();
         let agg = aggregate(m);
+        self.prepare_plan(m, inp, &agg, &mut v);
+        templates(m, &mut v);
+        let has_storage = !m.storage.is_empty();
         let start_energy: f64 = self.soc.iter().sum();
         let window = if m.dispatch.lookahead_h == 0 { h } else { m.dispatch.lookahead_h };
         for t in 0..h {
             if has_storage && t % REPLAN_H == 0 {
-                plan(m, inp, &agg, &mut v, t, (t + window).min(h), start_energy);
+                plan(m, &agg, &mut v, t, (t + window).min(h), start_energy);
             }
             self.net.start_hour(inp.line_cap_mw.iter().map(|c| c[t]));
             self.self_discharge(m, t, out);
@@ -272,14 +320,14 @@ impl Dispatcher {
     pub(super) fn run_value_network(&mut self, m: &Model, inp: &Inputs, out: &mut Hourly) {
         let h = m.hours();
         let mut v = std::mem::take(&mut self.value);
-        self.prepare_plan(m, inp, &mut v);
         let agg = aggregate(m);
+        self.prepare_plan(m, inp, &agg, &mut v);
         let start_energy: f64 = self.soc.iter().sum();
         let window = if m.dispatch.lookahead_h == 0 { h } else { m.dispatch.lookahead_h };
         let mut off = vec![false; m.electrolysers.len()];
         for t in 0..h {
             if !m.storage.is_empty() && t % REPLAN_H == 0 {
-                plan(m, inp, &agg, &mut v, t, (t + window).min(h), start_energy);
+                plan(m, &agg, &mut v, t, (t + window).min(h), start_energy);
             }
             self.net.start_hour(inp.line_cap_mw.iter().map(|c| c[t]));
             self.self_discharge(m, t, out);
@@ -343,10 +391,10 @@ impl Dispatcher {
     }
 
     /// Size the plan's arrays and forecast the store-free hours.
-    fn prepare_plan(&self, m: &Model, inp: &Inputs, v: &mut ValueState) {
+    fn prepare_plan(&self, m: &Model, inp: &Inputs, agg: &Aggregate, v: &mut ValueState) {
         let h = m.hours();
-        v.unserved.resize(h, 0.0);
-        v.curtailed.resize(h, 0.0);
+        v.dis.resize(h, 0.0);
+        v.chg.resize(h, 0.0);
         v.req.resize(h + 1, 0.0);
         v.ceil.resize(h + 1, 0.0);
         v.off.clear();
@@ -354,82 +402,68 @@ impl Dispatcher {
         if !m.storage.is_empty() {
             for t in 0..h {
                 let (u, c) = self.store_free_hour(m, inp, t);
-                v.unserved[t] = u;
-                v.curtailed[t] = c;
+                let (mut pd, mut pc) = (0.0, 0.0);
+                for (i, s) in m.storage.iter().enumerate() {
+                    pd += s.discharge_mw * inp.storage_up[i][t];
+                    pc += s.charge_mw * inp.storage_up[i][t];
+                }
+                v.dis[t] = u.min(pd) / agg.eta_d;
+                v.chg[t] = c.min(pc) * agg.eta_c;
             }
         }
     }
 
-    /// One hour of the value policy on a star network.
+    /// One hour of the value policy on a star network. Every price is
+    /// constant over the horizon, so the merit order is sorted once per
+    /// sample ([`templates`]) and each hour only fills in the amounts.
     fn value_hour(&mut self, m: &Model, inp: &Inputs, agg: &Aggregate, v: &mut ValueState, t: usize, out: &mut Hourly) {
-        let voll = m.dispatch.value_of_lost_load_cny_per_mwh;
-        let nz = m.zones.len();
         let re = inp.re_mw[0][t];
         let load = self.load_by_zone[0][t];
         v.off.iter_mut().for_each(|x| *x = false);
-        let Bids { out_excess, out_hold, in_need, in_free } = self.store_bids(m, inp, agg, v, t, None);
+        let b = self.store_bids(m, inp, agg, v, t, None);
         loop {
-            v.sources.clear();
-            v.uses.clear();
-            v.sources.push(Entry::new(Kind::Renewable, 0.0, re));
-            if out_excess > EPS {
-                let price = m.dispatch.storage_cycling_cost_cny_per_mwh;
-                v.sources.push(Entry::new(Kind::StoreOut, price, out_excess));
-            }
-            for (g, gener) in m.generators.iter().enumerate() {
-                let cap = gener.capacity_at(t) * inp.gen_up[g][t];
-                if cap > EPS {
-                    v.sources.push(Entry::new(Kind::Generator(g), gener.variable_cost_cny_per_mwh, cap));
-                }
-            }
-            if out_hold > EPS {
-                v.sources.push(Entry::new(Kind::StoreOut, HOLD_SHARE * voll, out_hold));
-            }
-            v.uses.push(Entry::new(Kind::Load, voll, load));
-            if in_need > EPS {
-                v.uses.push(Entry::new(Kind::StoreIn, NEED_SHARE * voll, in_need));
-            }
-            for (i, e) in m.electrolysers.iter().enumerate() {
-                if v.off[i] {
-                    continue;
-                }
-                let cap = e.capacity_mw * inp.electrolyser_up[i][t];
-                let room_kg = if e.store_kg <= 0.0 && e.offtake_kg_per_h <= 0.0 {
-                    f64::INFINITY
-                } else {
-                    (e.store_kg - self.h2[i]).max(0.0) + e.offtake_kg_per_h
+            for s in v.sources.iter_mut() {
+                s.used = 0.0;
+                s.mw = match s.kind {
+                    Kind::Renewable => re,
+                    Kind::StoreExcess => b.out_excess,
+                    Kind::StoreHold => b.out_hold,
+                    Kind::Generator(g) => m.generators[g].capacity_at(t) * inp.gen_up[g][t],
+                    Kind::Import(l, k, from_zone) => {
+                        let line = &m.lines[l];
+                        let cap = inp.line_cap_mw[l][t];
+                        let in_cap = if from_zone { cap * line.reverse_capacity_pu } else { cap };
+                        if m.external_grids[k].max_import_mw > EPS { in_cap * (1.0 - line.loss_pu) } else { 0.0 }
+                    }
+                    _ => 0.0,
                 };
-                let pmax = e.power_for_kg(cap, room_kg);
-                if cap > EPS && pmax >= e.min_load_pu * cap && pmax > EPS {
-                    v.uses.push(Entry::new(Kind::Electrolyser(i), electrolyser_value(m, i), pmax));
-                }
             }
-            for (l, line) in m.lines.iter().enumerate() {
-                let (from_zone, grid) = if line.from == 0 { (true, line.to) } else { (false, line.from) };
-                let k = grid - nz;
-                let g = &m.external_grids[k];
-                let cap = inp.line_cap_mw[l][t];
-                let (out_cap, in_cap) = if from_zone {
-                    (cap, cap * line.reverse_capacity_pu)
-                } else {
-                    (cap * line.reverse_capacity_pu, cap)
+            for u in v.uses.iter_mut() {
+                u.used = 0.0;
+                u.mw = match u.kind {
+                    Kind::Load => load,
+                    Kind::StoreNeed => b.in_need,
+                    Kind::StoreFree => b.in_free,
+                    Kind::Electrolyser(i) if !v.off[i] => {
+                        let e = &m.electrolysers[i];
+                        let cap = e.capacity_mw * inp.electrolyser_up[i][t];
+                        let room_kg = if e.store_kg <= 0.0 && e.offtake_kg_per_h <= 0.0 {
+                            f64::INFINITY
+                        } else {
+                            (e.store_kg - self.h2[i]).max(0.0) + e.offtake_kg_per_h
+                        };
+                        let pmax = e.power_for_kg(cap, room_kg);
+                        if cap > EPS && pmax >= e.min_load_pu * cap && pmax > EPS { pmax } else { 0.0 }
+                    }
+                    Kind::Export(l, k, from_zone) => {
+                        let line = &m.lines[l];
+                        let cap = inp.line_cap_mw[l][t];
+                        let out_cap = if from_zone { cap } else { cap * line.reverse_capacity_pu };
+                        if m.external_grids[k].max_export_mw > EPS { out_cap } else { 0.0 }
+                    }
+                    _ => 0.0,
                 };
-                let keep = 1.0 - line.loss_pu;
-                if out_cap > EPS && g.max_export_mw > EPS {
-                    let price = g.export_price_cny_per_mwh * keep;
-                    v.uses.push(Entry::new(Kind::Export(l, k, from_zone), price, out_cap));
-                }
-                if in_cap > EPS && g.max_import_mw > EPS {
-                    let price = g.import_price_cny_per_mwh / keep;
-                    v.sources.push(Entry::new(Kind::Import(l, k, from_zone), price, in_cap * keep));
-                }
             }
-            if in_free > EPS {
-                v.uses.push(Entry::new(Kind::StoreIn, FREE, in_free));
-            }
-            // Stable sorts: ties keep the order pushed (file order).
-            v.sources.sort_by(|a, b| a.price.total_cmp(&b.price));
-            v.uses.sort_by(|a, b| b.price.total_cmp(&a.price));
             match_hour(m, &mut v.sources, &mut v.uses, &mut v.export_room, &mut v.import_room);
             // An electrolyser below its minimum stable load is switched off
             // and the hour matched again.
@@ -438,8 +472,7 @@ impl Dispatcher {
                 if let Kind::Electrolyser(i) = u.kind {
                     let e = &m.electrolysers[i];
                     let cap = e.capacity_mw * inp.electrolyser_up[i][t];
-                    let taken = u.used;
-                    if taken > EPS && taken < e.min_load_pu * cap - EPS {
+                    if u.used > EPS && u.used < e.min_load_pu * cap - EPS {
                         v.off[i] = true;
                         again = true;
                     }
@@ -481,11 +514,10 @@ fn match_hour(
             if left_s <= EPS {
                 continue;
             }
-            match (s.kind, u.kind) {
-                (Kind::Import(..), Kind::Export(..) | Kind::Electrolyser(_)) | (Kind::StoreOut, Kind::StoreIn) => {
-                    continue;
-                }
-                _ => {}
+            if matches!((s.kind, u.kind), (Kind::Import(..), Kind::Export(..) | Kind::Electrolyser(_)))
+                || (s.kind.store_out() && u.kind.store_in())
+            {
+                continue;
             }
             let mut x = left_u.min(left_s);
             // Grid limits: exports are limited where they arrive, imports
@@ -515,19 +547,13 @@ fn match_hour(
 
 /// The look-ahead plan from hour `t0` to `t1` (exclusive): `req` and
 /// `ceil` for the start of each hour in `t0..=t1`.
-fn plan(m: &Model, inp: &Inputs, agg: &Aggregate, v: &mut ValueState, t0: usize, t1: usize, start_energy: f64) {
+fn plan(m: &Model, agg: &Aggregate, v: &mut ValueState, t0: usize, t1: usize, start_energy: f64) {
     let end_of_horizon = t1 == m.hours();
     v.req[t1] =
         if end_of_horizon && m.dispatch.cyclic_storage { start_energy.clamp(agg.floor, agg.top) } else { agg.floor };
     v.ceil[t1] = agg.top;
     for tau in (t0..t1).rev() {
-        let (mut pd, mut pc) = (0.0, 0.0);
-        for (i, s) in m.storage.iter().enumerate() {
-            pd += s.discharge_mw * inp.storage_up[i][tau];
-            pc += s.charge_mw * inp.storage_up[i][tau];
-        }
-        let dis = v.unserved[tau].min(pd) / agg.eta_d;
-        let chg = v.curtailed[tau].min(pc) * agg.eta_c;
+        let (dis, chg) = (v.dis[tau], v.chg[tau]);
         v.req[tau] = (v.req[tau + 1] - chg + dis).max(agg.floor + dis).min(agg.top);
         v.ceil[tau] = (v.ceil[tau + 1] - chg + dis).clamp(agg.floor, agg.top);
     }
@@ -556,7 +582,7 @@ impl Dispatcher {
                         self.net.to_in[l] += s.used;
                     }
                 }
-                Kind::StoreOut => store_out += s.used,
+                Kind::StoreExcess | Kind::StoreHold => store_out += s.used,
                 _ => {}
             }
         }
@@ -580,7 +606,7 @@ impl Dispatcher {
                 Kind::Electrolyser(i) if u.used > 0.0 => {
                     self.electrolyse(m, i, u.used, inp.electrolyser_up[i][t], t, out);
                 }
-                Kind::StoreIn => store_in += u.used,
+                Kind::StoreNeed | Kind::StoreFree => store_in += u.used,
                 _ => {}
             }
         }
