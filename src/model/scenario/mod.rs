@@ -34,9 +34,8 @@ pub struct Source {
 
 impl Source {
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
-            path: path.to_path_buf(),
-            message: format!("cannot read scenario file: {e}"),
+        let text = crate::base::fsread::read_to_string(path, crate::base::fsread::TEXT_LIMIT).map_err(|e| {
+            Error::Input { path: path.to_path_buf(), message: format!("cannot read scenario file: {e}") }
         })?;
         Ok(Source { name: path.display().to_string(), dir: path.parent().map(Path::to_path_buf), text })
     }

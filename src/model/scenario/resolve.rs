@@ -1702,7 +1702,7 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
         None => std::path::PathBuf::from(&file),
     };
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::base::fsread::read_to_string(&path, crate::base::fsread::DATA_LIMIT) {
         Ok(t) => t,
         Err(e) => {
             cx.problems.push(PathProblem {
@@ -2003,10 +2003,9 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64
         problem,
         accepted: accepted.to_string(),
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(&path)
+    let file = crate::base::fsread::open(&path, crate::base::fsread::DATA_LIMIT)
         .map_err(|e| fail(None, format!("cannot read: {e}"), "a readable CSV file with a header row"))?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let headers = rdr.headers().map_err(|e| fail(Some(1), format!("bad header: {e}"), "a header row"))?.clone();
     let col = headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
         fail(
