@@ -51,6 +51,10 @@ pub enum Command {
         /// Result directory written by `run` or `merge`.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// Redraw a result that has no manifest (an older renewplan's):
+        /// chart and report files of the same names are replaced.
+        #[arg(long)]
+        force: bool,
     },
     /// Fit the stochastic weather generator to a data file and print a [[site]] block.
     FitWeather {
