@@ -101,7 +101,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::io::shard::Shard>,
     /// Re-run exactly what a summary.json records (its scenario.toml beside
-    /// it, seed, sample range) and check that the results are identical.
+    /// it, seed, sample range) and check that every file beside it is
+    /// reproduced byte for byte (timing aside).
     #[arg(long, value_name = "SUMMARY_JSON", conflicts_with_all = ["scenarios", "samples", "seed", "shard", "target_rse"])]
     pub reproduce: Option<PathBuf>,
     /// Keep adding samples in batches until the relative standard error of

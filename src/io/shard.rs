@@ -5,9 +5,11 @@
 //! sample ranges, `[⌊(K−1)S/N⌋, ⌊KS/N⌋)`, and writes a *partial result*: the
 //! shard's `samples.csv`, `scenario.toml` and `partial.json` (program
 //! version, scenario hash, seed, total samples, shard, and the exact
-//! integer profile sums). `merge DIR... --out DIR` checks that the partials
-//! belong together (same version, scenario, seed, sample count and shard
-//! count; every shard present once), concatenates the rows in sample order,
+//! integer profile sums). `merge DIR... --out DIR` checks every field of
+//! every `partial.json` (version, hash format, shard, sample range, profile
+//! sums' sizes), every shard file against the shard's manifest (sizes and
+//! SHA-256), and that the partials belong together (same scenario, seed,
+//! sample count and shard count; every shard present once), concatenates the rows in sample order,
 //! adds the profile sums (integers: exact in any order), re-simulates the
 //! representative sample and writes the same files as one run. Per-sample
 //! draws depend only on (seed, sample index, stream, asset), so rows do not
