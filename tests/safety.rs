@@ -572,3 +572,96 @@ fn reproduce_checks_every_file() {
         assert!(err.contains("differs") && err.contains(file), "{file}: {err}");
     }
 }
+
+// ------------------------------------------------------------ messages
+
+/// `validate` of `text`: (exit status, stdout + stderr).
+fn validate(text: &str) -> (Option<i32>, String) {
+    let tmp = TempDir::new().unwrap();
+    let tmy = "pvgis_tmy_45.000_8.000_2005_2020.csv";
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(tmy), tmp.path().join(tmy)).unwrap();
+    write(tmp.path(), "s.toml", text);
+    let o = bin().args(["validate", "s.toml"]).current_dir(tmp.path()).output().unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!all.contains("panicked"), "{all}");
+    (o.status.code(), all)
+}
+
+const CORRELATED: &str = "\n[[site]]\nname = \"south\"\nlatitude_deg = 37.0\nlongitude_deg = 105.0\n\n\
+    [[correlation]]\na = \"north.wind\"\nb = \"south.wind\"\nrho = 0.5\n";
+
+#[test]
+fn silent_clamps_are_errors_or_warnings() {
+    // Two entries for one pair: the last no longer wins silently.
+    let twice = format!("{OK}{CORRELATED}\n[[correlation]]\na = \"south.wind\"\nb = \"north.wind\"\nrho = 0.9\n");
+    let (code, out) = validate(&twice);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("correlation[1]") && out.contains("already given in correlation[0]"), "{out}");
+    // A correlation of 1.7 is not "a percentage".
+    let (code, out) = validate(&format!("{OK}{CORRELATED}").replace("rho = 0.5", "rho = 1.7"));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("rho") && !out.contains("percentage"), "{out}");
+    // block_days 0 or 4e9, window_days beyond half a year.
+    let site = "\n[[site]]\nname = \"d\"\nlatitude_deg = 45.0\nlongitude_deg = 8.0\n\
+        data_file = \"pvgis_tmy_45.000_8.000_2005_2020.csv\"\ndata_format = \"pvgis-tmy\"\ndata_mode = \"resample\"\n";
+    for (extra, key) in [
+        ("block_days = 0", "block_days"),
+        ("block_days = 4000000000", "block_days"),
+        ("window_days = 400", "window_days"),
+    ] {
+        let (code, out) = validate(&format!("{OK}{site}{extra}\n"));
+        assert_eq!(code, Some(2), "{extra}: {out}");
+        assert!(out.contains(key) && out.contains("out of range"), "{extra}: {out}");
+    }
+    // A store with no energy but charging power.
+    let store = "\n[[storage]]\nname = \"empty\"\nzone = \"north\"\ncharge_mw = 20\nenergy_mwh = 0\n";
+    let (code, out) = validate(&format!("{OK}{store}"));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("warning") && out.contains("storage `empty`") && out.contains("0 MWh"), "{out}");
+}
+
+#[test]
+fn names_with_escape_sequences_are_printed_escaped() {
+    let (code, out) = validate(&named("evil\u{1b}[2J\rname"));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "raw control characters printed: {out:?}");
+    assert!(out.contains("evil\\u{1b}[2J"), "{out}");
+}
+
+#[test]
+fn one_sample_warns_that_it_has_no_standard_error() {
+    let tmp = TempDir::new().unwrap();
+    write(tmp.path(), "a.toml", OK);
+    let err = ok(bin().args(["run", "a.toml", "-n", "1", "-q", "-o", "res"]).current_dir(tmp.path()));
+    assert!(err.contains("--samples 1") && err.contains("standard error"), "{err}");
+}
+
+#[test]
+fn fit_weather_checks_the_offset_and_reads_a_byte_order_mark() {
+    let tmp = TempDir::new().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pvgis_tmy_45.000_8.000_2005_2020.csv");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(std::fs::read(&data).unwrap());
+    std::fs::write(tmp.path().join("bom.csv"), bytes).unwrap();
+    ok(bin()
+        .args(["fit-weather", "bom.csv", "--site", "s", "--utc-offset", "1", "--format", "pvgis-tmy"])
+        .current_dir(tmp.path()));
+    let err =
+        refused(bin().args(["fit-weather", "bom.csv", "--site", "s", "--utc-offset", "99"]).current_dir(tmp.path()));
+    assert!(err.contains("--utc-offset 99") && err.contains("-12 and +14"), "{err}");
+}
+
+#[test]
+fn validate_checks_the_sweep_table() {
+    for (table, expect) in [
+        ("[sweep]\n\"wind_fleet.wind.capacity_mw\" = \"100:0:10\"\n", "STOP ≥ START"),
+        ("[sweep]\n\"wind_fleet.wind.capacity_mw\" = \"1,x\"\n", "not a number"),
+        ("[sweep]\n\"wind_fleet.wind.capacity_mw\" = \"0:9999:1\"\n\"load.town.mw\" = \"0:9:1\"\n", "10,000"),
+    ] {
+        let (code, out) = validate(&format!("{OK}\n{table}"));
+        assert_eq!(code, Some(2), "{table}: {out}");
+        assert!(out.contains("sweep") && out.contains(expect), "{table}: {out}");
+    }
+    let (code, out) = validate(&format!("{OK}\n[sweep]\n\"wind_fleet.wind.capacity_mw\" = \"0:100:50\"\n"));
+    assert_eq!(code, Some(0), "{out}");
+}

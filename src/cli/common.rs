@@ -19,14 +19,14 @@ pub(crate) fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::Progre
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_prefix(name.to_string());
+    bar.set_prefix(crate::base::fmt::printable(name));
     bar
 }
 
 /// Print the plan's warnings (valid but suspicious values) once, on stderr.
 pub(crate) fn warn(src: &Source, m: &crate::model::Model) {
     for w in crate::model::scenario::warnings::check(m) {
-        eprintln!("warning: {}: {w}", src.name);
+        eprintln!("warning: {}: {}", src.name, crate::base::fmt::printable(&w));
     }
 }
 

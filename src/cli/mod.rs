@@ -87,13 +87,51 @@ fn validate(paths: &[PathBuf]) -> Result<(), Error> {
         match scenario::load(&src) {
             Ok(m) => {
                 warn(&src, &m);
-                println!("{}: ok ({}, {} zones, {} hours)", src.name, m.name, m.zones.len(), m.hours())
+                let bad_sweep = sweep_problems(&src);
+                if !bad_sweep.is_empty() {
+                    problems.extend(bad_sweep);
+                    continue;
+                }
+                println!(
+                    "{}: ok ({}, {} zones, {} hours)",
+                    src.name,
+                    crate::base::fmt::printable(&m.name),
+                    m.zones.len(),
+                    m.hours()
+                )
             }
             Err(Error::Scenario(p)) => problems.extend(p),
             Err(e) => return Err(e),
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(Error::Scenario(problems)) }
+}
+
+/// Problems of a scenario's `[sweep]` table (ignored by `run`, read by
+/// `sweep`): each entry must be a range or a list, and the grid at most
+/// 10,000 points.
+fn sweep_problems(src: &Source) -> Vec<crate::base::error::Problem> {
+    let Ok(raw) = scenario::parse(src) else { return Vec::new() };
+    let problem = |key: String, problem: String| crate::base::error::Problem {
+        file: src.name.clone(),
+        line: None,
+        column: None,
+        key,
+        problem,
+        accepted: "KEY = \"START:STOP:STEP\" or \"V1,V2,...\", at most 10,000 points in all".into(),
+    };
+    let mut out = Vec::new();
+    let mut axes = Vec::new();
+    for (k, v) in &raw.sweep {
+        match format!("{k}={v}").parse::<crate::study::Axis>() {
+            Ok(a) => axes.push(a),
+            Err(e) => out.push(problem(format!("sweep.{k}"), e)),
+        }
+    }
+    if out.is_empty() && crate::study::grid_size(&axes).is_none_or(|n| n > 10_000) {
+        out.push(problem("sweep".into(), "the grid has more than 10,000 points".into()));
+    }
+    out
 }
 
 /// Resolve every scenario before simulating any (a typo in the third file
@@ -276,6 +314,11 @@ fn run(args: RunArgs) -> Result<(), Error> {
         return Err(Error::Usage(
             "--hourly-sample is not written by a shard (a partial result has no hourly files): run it without --shard, or after merging with `run --reproduce MERGED/summary.json --hourly-sample K`".into(),
         ));
+    }
+    if args.samples == Some(1) {
+        eprintln!(
+            "warning: --samples 1: one sample has no spread, so every standard error is reported as 0; use at least 2 (estimates need several samples)"
+        );
     }
     let several = models.len() > 1;
     let dirs: Vec<PathBuf> = models
@@ -478,6 +521,11 @@ fn fit_weather(
     utc_offset: f64,
     out: Option<PathBuf>,
 ) -> Result<(), Error> {
+    if !(-12.0..=14.0).contains(&utc_offset) {
+        return Err(Error::Usage(format!(
+            "--utc-offset {utc_offset}: time zones are between -12 and +14 hours from UTC (e.g. 8 for China)"
+        )));
+    }
     if let Some(p) = &out
         && let (Ok(a), Ok(b)) = (p.canonicalize(), data.canonicalize())
         && a == b

@@ -64,7 +64,9 @@ impl Ctx<'_> {
         }
         if x < lo || x > hi {
             let mut problem = format!("{x} is out of range");
-            if hi <= 1.0 && x > 1.0 && x <= 100.0 {
+            // Only where x / 100 would be accepted (a fraction such as an
+            // efficiency), not for, e.g., a correlation of 1.7.
+            if hi <= 1.0 && lo >= 0.0 && x > 1.0 && x <= 100.0 {
                 problem.push_str(&format!(" (a percentage? write {} for {x} %)", x / 100.0));
             } else if x < 0.0 && lo >= 0.0 {
                 problem = format!("{x} is negative");
@@ -485,6 +487,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     let n = correlation_names.len();
     let mut corr = DMatrix::<f64>::identity(n, n);
     let mut corr_ok = true;
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for (i, c) in raw.correlation.iter().enumerate() {
         let b = idx("correlation", i);
         let find = |cx: &mut Ctx, k: &str, name: &str| -> Option<usize> {
@@ -514,6 +517,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 corr_ok = false;
             }
             (Some(a), Some(bb)) => {
+                if let Some(&(_, _, j)) = pairs.iter().find(|p| (p.0, p.1) == (a.min(bb), a.max(bb))) {
+                    cx.bad(
+                        key(&b, "b"),
+                        format!("the pair {} and {} is already given in correlation[{j}]", c.a, c.b),
+                        "each pair of variables once",
+                    );
+                    corr_ok = false;
+                }
+                pairs.push((a.min(bb), a.max(bb), i));
                 corr[(a, bb)] = rho;
                 corr[(bb, a)] = rho;
             }
@@ -1746,6 +1758,12 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             accepted: "weather data with GHI, air temperature and wind speed".into(),
         });
         return None;
+    }
+    if s.block_days.is_some_and(|d| !(1..=366).contains(&d)) {
+        cx.bad(key(&b, "block_days"), format!("{} days is out of range", s.block_days.unwrap_or(0)), "1 to 366 days");
+    }
+    if s.window_days.is_some_and(|d| d > 182) {
+        cx.bad(key(&b, "window_days"), format!("{} days is out of range", s.window_days.unwrap_or(0)), "0 to 182 days");
     }
     let block_days = s.block_days.unwrap_or(5).clamp(1, 366) as usize;
     let window_days = s.window_days.unwrap_or(15).min(182) as usize;

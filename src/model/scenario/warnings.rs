@@ -113,6 +113,16 @@ pub fn check(m: &Model) -> Vec<String> {
             w.push(format!("solar fleet `{}`: nothing installed in {} (build-out schedule)", f.name, m.study_year));
         }
     }
+    for s in &m.storage {
+        if s.energy_mwh <= 0.0 && (s.charge_mw > 0.0 || s.discharge_mw > 0.0) {
+            w.push(format!(
+                "storage `{}`: {} MW of charging and {} MW of discharging but 0 MWh of energy: it can store nothing; give energy_mwh",
+                s.name,
+                fmt_num(s.charge_mw),
+                fmt_num(s.discharge_mw)
+            ));
+        }
+    }
     w
 }
 
