@@ -665,3 +665,25 @@ fn validate_checks_the_sweep_table() {
     let (code, out) = validate(&format!("{OK}\n[sweep]\n\"wind_fleet.wind.capacity_mw\" = \"0:100:50\"\n"));
     assert_eq!(code, Some(0), "{out}");
 }
+
+#[test]
+fn a_one_point_power_curve_is_refused() {
+    let text =
+        OK.replace("capacity_mw = 300\n", "capacity_mw = 300\npower_curve_m_s = [10.0]\npower_curve_pu = [1.0]\n");
+    let (code, out) = validate(&text);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("power_curve_m_s") && out.contains("at least 2"), "{out}");
+}
+
+#[test]
+fn elcc_of_a_saturated_metric_is_refused_not_128_times_nameplate() {
+    let tmp = TempDir::new().unwrap();
+    write(tmp.path(), "a.toml", &OK.replace("mw = 40\n", "mw = 100000\n"));
+    let err = refused(
+        bin()
+            .args(["elcc", "a.toml", "--asset", "wind_fleet.wind.capacity_mw", "--zone", "north", "-n", "2", "-o", "e"])
+            .current_dir(tmp.path()),
+    );
+    assert!(err.contains("saturated"), "{err}");
+    assert!(!tmp.path().join("e").exists());
+}

@@ -585,6 +585,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let units = cx.unit_count(&b, "unit_mw", capacity_mw / unit_mw, w.unit_mw.is_some());
         let outages = cx.outages(&b, units, w.forced_outage_rate_pu, w.mttr_h, 0.03, 60.0);
         let (curve, turbine) = match (&w.turbine, &w.power_curve_m_s, &w.power_curve_pu) {
+            // One point is no curve (the fleet would make nothing).
+            (None, Some(v), Some(_)) if v.len() < 2 => {
+                cx.bad(
+                    key(&b, "power_curve_m_s"),
+                    format!("{} point(s): a power curve needs at least 2", v.len()),
+                    "2 or more ascending speeds (m/s), e.g. from cut-in to rated speed, with as many powers",
+                );
+                (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
+            }
             (None, Some(v), Some(p)) => match PowerCurve::new(v.clone(), p.clone()) {
                 Ok(c) => (c, "custom".to_string()),
                 Err(e) => {
