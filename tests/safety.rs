@@ -687,3 +687,20 @@ fn elcc_of_a_saturated_metric_is_refused_not_128_times_nameplate() {
     assert!(err.contains("saturated"), "{err}");
     assert!(!tmp.path().join("e").exists());
 }
+
+#[test]
+fn a_capacity_series_above_the_capacity_warns() {
+    let tmp = TempDir::new().unwrap();
+    let mut csv = String::from("mw\n");
+    for _ in 0..48 {
+        csv.push_str("500\n");
+    }
+    write(tmp.path(), "cap.csv", &csv);
+    let generator =
+        "\n[[generator]]\nname = \"gas\"\nzone = \"north\"\ncapacity_mw = 100\ncapacity_csv = \"cap.csv\"\n";
+    write(tmp.path(), "s.toml", &format!("{OK}{generator}"));
+    let o = bin().args(["validate", "s.toml"]).current_dir(tmp.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("generator `gas`") && err.contains("reaches 500"), "{err}");
+}
