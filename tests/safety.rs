@@ -704,3 +704,19 @@ fn a_capacity_series_above_the_capacity_warns() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("generator `gas`") && err.contains("reaches 500"), "{err}");
 }
+
+#[test]
+fn a_string_for_a_number_names_the_key_with_its_index() {
+    let text =
+        format!("{OK}\n[[wind_fleet]]\nname = \"w2\"\nzone = \"north\"\nsite = \"north\"\ncapacity_mw = \"lots\"\n");
+    let (code, out) = validate(&text);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("wind_fleet[1].capacity_mw"), "{out}");
+    assert!(!out.contains("f64") && out.contains("a number"), "{out}");
+    let (code, out) = validate(&OK.replace(
+        "latitude_deg = 38.0\nlongitude_deg = 105.0\nutc_offset_h",
+        "latitude_deg = \"x\"\nlongitude_deg = 105.0\nutc_offset_h",
+    ));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("zone[0].latitude_deg") && !out.contains("f64") && out.contains("a number, e.g."), "{out}");
+}
