@@ -12,9 +12,9 @@ pub const TEXT_LIMIT: u64 = 64 << 20;
 /// of hourly rows are well below this.
 pub const DATA_LIMIT: u64 = 1 << 30;
 
-/// The problem with `path` as an input file, or `None` if it is a regular
-/// file of at most `limit` bytes. Checked before opening: opening a FIFO
-/// for reading blocks until a writer appears.
+/// The size of `path` if it is a regular file of at most `limit` bytes, or
+/// the problem. Checked before opening: opening a FIFO for reading blocks
+/// until a writer appears.
 fn check(path: &Path, limit: u64) -> std::io::Result<u64> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {

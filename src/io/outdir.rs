@@ -199,25 +199,20 @@ pub fn parent_of(dir: &Path) -> PathBuf {
     }
 }
 
-/// Every file under `dir` (relative `/`-separated names), and whether
-/// anything there is neither a file nor a directory (a link, a FIFO).
-fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<bool> {
-    let mut odd = false;
+/// Everything under `dir` but directories (relative `/`-separated names;
+/// links and other non-files included, so that they count as foreign).
+fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-        let ft = entry.file_type()?;
-        if ft.is_dir() {
-            odd |= list(&entry.path(), &rel, out)?;
-        } else if ft.is_file() {
-            out.push(rel);
+        if entry.file_type()?.is_dir() {
+            list(&entry.path(), &rel, out)?;
         } else {
             out.push(rel);
-            odd = true;
         }
     }
-    Ok(odd)
+    Ok(())
 }
 
 /// Why the existing directory `dir` is not a renewplan result that may be
