@@ -173,7 +173,15 @@ fn run_writes_the_result_files() {
     let res = tmp.path().join("res");
     assert_eq!(
         names_in(&res),
-        vec!["charts", "hourly-median.csv", "report.html", "samples.csv", "scenario.toml", "summary.json"]
+        vec![
+            ".renewplan-manifest.json",
+            "charts",
+            "hourly-median.csv",
+            "report.html",
+            "samples.csv",
+            "scenario.toml",
+            "summary.json"
+        ]
     );
     assert!(res.join("charts/utilisation-distribution.png").exists() && res.join("charts/capacity.svg").exists());
     let read = |f: &str| std::fs::read_to_string(res.join(f)).unwrap();

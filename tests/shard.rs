@@ -128,7 +128,7 @@ fn merge_refuses_partials_that_do_not_belong_together() {
     std::fs::write(&pj, text.replace(&format!("\"program_version\": \"{v}\""), "\"program_version\": \"0.0.0-other\""))
         .expect("write");
     let e = merge_err(&a, &out);
-    assert!(e.contains("different program versions"), "{e}");
+    assert!(e.contains("was written by renewplan 0.0.0-other"), "{e}");
 }
 
 #[test]

@@ -25,3 +25,12 @@ pub fn fmt_num(x: f64) -> String {
         format!("{x:.decimals$}")
     }
 }
+
+/// `s` safe to print on a terminal: control characters (escape sequences,
+/// carriage returns) shown as `\u{..}` escapes instead of acting.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}

@@ -6,5 +6,6 @@ pub(crate) mod buffers;
 pub mod calendar;
 pub mod error;
 pub mod fmt;
+pub mod fsread;
 pub mod rng;
 pub mod suggest;

@@ -51,6 +51,10 @@ pub enum Command {
         /// Result directory written by `run` or `merge`.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// Redraw a result that has no manifest (an older renewplan's):
+        /// chart and report files of the same names are replaced.
+        #[arg(long)]
+        force: bool,
     },
     /// Fit the stochastic weather generator to a data file and print a [[site]] block.
     FitWeather {
@@ -97,7 +101,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::io::shard::Shard>,
     /// Re-run exactly what a summary.json records (its scenario.toml beside
-    /// it, seed, sample range) and check that the results are identical.
+    /// it, seed, sample range) and check that every file beside it is
+    /// reproduced byte for byte (timing aside).
     #[arg(long, value_name = "SUMMARY_JSON", conflicts_with_all = ["scenarios", "samples", "seed", "shard", "target_rse"])]
     pub reproduce: Option<PathBuf>,
     /// Keep adding samples in batches until the relative standard error of

@@ -4,7 +4,6 @@
 use crate::base::error::Error;
 use crate::model::scenario::Source;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 pub(crate) fn progress(n: u64, quiet: bool, name: &str) -> indicatif::ProgressBar {
     progress_bar(n, quiet, name)
@@ -20,41 +19,24 @@ pub(crate) fn progress_bar(n: u64, quiet: bool, name: &str) -> indicatif::Progre
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_prefix(name.to_string());
+    bar.set_prefix(crate::base::fmt::printable(name));
     bar
 }
 
 /// Print the plan's warnings (valid but suspicious values) once, on stderr.
 pub(crate) fn warn(src: &Source, m: &crate::model::Model) {
     for w in crate::model::scenario::warnings::check(m) {
-        eprintln!("warning: {}: {w}", src.name);
+        eprintln!("warning: {}: {}", src.name, crate::base::fmt::printable(&w));
     }
 }
 
-/// Before simulating: the output directory must be creatable and writable,
+/// Before simulating: the output directory must be one renewplan may write
+/// (`io::outdir::check`: not a link, a file, the current directory or a
+/// directory of files renewplan did not write, unless `force`; writable),
 /// and the per-sample rows must fit in memory (exit 2 otherwise, nothing
 /// written).
-pub(crate) fn preflight(out: &std::path::Path, samples: u64) -> Result<(), Error> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut existing = parent.as_path();
-    while !existing.exists() {
-        existing = existing.parent().unwrap_or(std::path::Path::new("."));
-    }
-    let probe = existing.join(format!(".renewplan-write-test-{}", std::process::id()));
-    if std::fs::write(&probe, b"").is_err() {
-        return Err(Error::Usage(format!(
-            "cannot write the output directory {}: {} is not writable; choose another --out",
-            out.display(),
-            existing.display()
-        )));
-    }
-    let _ = std::fs::remove_file(&probe);
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Usage(format!("--out {} is a file, not a directory", out.display())));
-    }
+pub(crate) fn preflight(out: &std::path::Path, samples: u64, force: bool) -> Result<(), Error> {
+    crate::io::outdir::check(out, force)?;
     // Rows beyond a budget go to a temporary file (rows.rs); what stays in
     // memory per sample is one metric's column at a time while estimates
     // and the median sample are computed (value + index + sort copy).
@@ -76,6 +58,24 @@ fn available_memory_bytes() -> Option<f64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024.0)
+}
+
+/// At most this many worker threads per available core: more only costs
+/// memory and switching (results do not depend on the thread count).
+const THREADS_PER_CORE: usize = 4;
+
+/// `--threads` capped at [`THREADS_PER_CORE`] × the available cores, with a
+/// warning (0, all cores, stays 0).
+pub(crate) fn cap_threads(threads: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = THREADS_PER_CORE * cores;
+    if threads > cap {
+        eprintln!(
+            "warning: --threads {threads} is more than {THREADS_PER_CORE} per available core ({cores}); using {cap} (results do not depend on it)"
+        );
+        return cap;
+    }
+    threads
 }
 
 /// Run `f` in a pool of `threads` workers (0: the global pool, all cores).

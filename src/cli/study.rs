@@ -21,7 +21,7 @@ fn base(c: &CommonArgs) -> Result<(Source, crate::model::Model), Error> {
     };
     let model = scenario::load(&src)?;
     warn(&src, &model);
-    preflight(&c.out, c.samples.unwrap_or(model.default_samples))?;
+    preflight(&c.out, c.samples.unwrap_or(model.default_samples), c.force)?;
     Ok((src, model))
 }
 
@@ -129,10 +129,19 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
         ));
     }
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    let grid = study::grid(&axes);
-    if grid.len() > 10_000 {
-        return Err(Error::Usage(format!("the grid has {} points; at most 10,000", grid.len())));
+    // Counted before the grid is built (10,000 × 10,000 points would not fit in memory).
+    match study::grid_size(&axes) {
+        Some(n) if n <= 10_000 => {}
+        n => {
+            let sizes: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+            return Err(Error::Usage(format!(
+                "the grid has {} points ({}); at most 10,000: use fewer values per key",
+                n.map_or("more than 2^64".to_string(), |n| n.to_string()),
+                sizes.join(" × ")
+            )));
+        }
     }
+    let grid = study::grid(&axes);
     let points = run_points(&args.common, &src, method, grid, "sweep")?;
     let files: Files = vec![
         ("sweep.csv".into(), points_csv(&keys, &points)),

@@ -266,6 +266,8 @@ pub const TEMPERATURE_UNITS: &str = "C, K or F";
 
 /// Read a generic hourly CSV as declared by `spec`.
 pub fn read(text: &str, file: &str, spec: &GenericSpec) -> Result<WeatherSeries, DataError> {
+    // A byte-order mark (spreadsheet exports) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let fail = |line: Option<usize>, m: String, a: &str| DataError::new(file, line, m, a);
     let fmt = TimeFormat::new(&spec.time_format)
         .map_err(|e| fail(None, format!("time format `{}`: {e}", spec.time_format), TIME_FORMAT_ACCEPTED))?;

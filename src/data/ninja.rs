@@ -58,6 +58,8 @@ struct Table<'a> {
 const ACCEPTED: &str = "a renewables.ninja CSV: `#` comment lines, a header row starting with `time`, hourly rows";
 
 fn table<'a>(text: &'a str, file: &str) -> Result<Table<'a>, DataError> {
+    // A byte-order mark (spreadsheet exports) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut params = Params::default();
     let mut header: Option<(usize, Vec<String>)> = None;
     let mut rows = Vec::new();

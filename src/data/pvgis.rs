@@ -176,6 +176,8 @@ fn bad_time(file: &str, line: usize, s: &str) -> DataError {
 
 /// Read a PVGIS TMY CSV (see the module documentation).
 pub fn read_tmy(text: &str, file: &str) -> Result<WeatherSeries, DataError> {
+    // A byte-order mark (spreadsheet exports) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     wrong_kind(
         &lines,
@@ -245,6 +247,8 @@ pub fn read_tmy(text: &str, file: &str) -> Result<WeatherSeries, DataError> {
 /// Read a PVGIS hourly radiation series CSV exported for a horizontal plane
 /// (see the module documentation).
 pub fn read_hourly(text: &str, file: &str) -> Result<WeatherSeries, DataError> {
+    // A byte-order mark (spreadsheet exports) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     wrong_kind(&lines, file, "time(utc)", "a PVGIS TMY (header `time(UTC),…`): read it as a PVGIS TMY")?;
     let meta = read_meta(&lines, file, "time,", HOURLY_ACCEPTED)?;

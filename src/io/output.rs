@@ -18,7 +18,7 @@ use crate::sim::engine::{Method, Results};
 use crate::sim::metrics::{Estimate, MetricDef, Profiles};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const PROGRAM: &str = env!("CARGO_PKG_NAME");
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -113,18 +113,6 @@ pub fn summary(model: &Model, source: &Source, results: &Results, representative
         stopping: None,
         model: serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
         timing,
-    }
-}
-
-/// `samples.csv` of a result directory copied unchanged into a new one (the
-/// file can be large: copied, not loaded).
-pub fn copy_stream(name: &str, from: PathBuf) -> Stream<'static> {
-    Stream {
-        name: name.to_string(),
-        write: Box::new(move |w: &mut dyn Write| {
-            let mut f = std::fs::File::open(&from)?;
-            std::io::copy(&mut f, w).map(|_| ())
-        }),
     }
 }
 
@@ -262,84 +250,12 @@ pub fn hourly_csv(model: &Model, trace: &crate::sim::engine::Scratch) -> Vec<u8>
     )
 }
 
-/// Files of one output directory: (file name, bytes).
-pub type Files = Vec<(String, Vec<u8>)>;
+pub use super::outdir::{Files, Stream, Writer, write_dir_streams};
 
-/// Writes a streamed file's contents.
-pub type Writer<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a>;
-
-/// A file written by streaming into the output directory, for files that
-/// grow with the sample count.
-pub struct Stream<'a> {
-    pub name: String,
-    pub write: Writer<'a>,
-}
-
-/// Marker that identifies a directory written by renewplan (safe to replace).
-const MARKER: &str = "summary.json";
-
-/// Write `files` into `dir` atomically: build a sibling temporary directory,
-/// then rename it into place. An existing directory is replaced only if it
-/// is a previous renewplan output (it has `summary.json`) or `force` is set.
+/// Write `files` into `dir` atomically, with a manifest
+/// ([`super::outdir::write_dir_streams`]).
 pub fn write_dir(dir: &Path, files: &Files, force: bool) -> Result<(), Error> {
-    write_dir_streams(dir, files, &[], force)
-}
-
-/// [`write_dir`] plus files written by streaming.
-pub fn write_dir_streams(dir: &Path, files: &Files, streams: &[Stream], force: bool) -> Result<(), Error> {
-    let io = |context: String| move |source| Error::Io { context, source };
-    if dir.exists() {
-        let ours = dir.join(MARKER).exists() || dir.join("partial.json").exists();
-        let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !dir.is_dir() || (!ours && !empty && !force) {
-            return Err(Error::Usage(format!(
-                "output directory {} exists and is not a renewplan result; choose another --out or pass --force to replace it",
-                dir.display()
-            )));
-        }
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
-    let base = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "renewplan-out".into());
-    // Unique across processes and hosts sharing the directory (PIDs repeat
-    // in containers): pid, time and the output's own address.
-    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = parent.join(format!(".{base}.tmp-{}-{nonce:x}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(io(format!("cannot create {}", tmp.display())))?;
-    let result = (|| {
-        for (name, bytes) in files {
-            let path = tmp.join(name);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
-            }
-            std::fs::write(&path, bytes).map_err(io(format!("cannot write {}", path.display())))?;
-        }
-        for st in streams {
-            let path = tmp.join(&st.name);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
-            }
-            let mut f = std::fs::File::create(&path).map_err(io(format!("cannot write {}", path.display())))?;
-            (st.write)(&mut f).and_then(|_| f.flush()).map_err(io(format!("cannot write {}", path.display())))?;
-        }
-        if dir.exists() {
-            let old = parent.join(format!(".{base}.old-{}-{nonce:x}", std::process::id()));
-            std::fs::rename(dir, &old).map_err(io(format!("cannot move aside {}", dir.display())))?;
-            std::fs::rename(&tmp, dir).map_err(io(format!("cannot rename into {}", dir.display())))?;
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&tmp, dir).map_err(io(format!("cannot rename into {}", dir.display())))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    write_dir_streams(dir, files, &[], force).map(|_| ())
 }
 
 pub fn method_of(summary: &Summary, threads: usize) -> Method {

@@ -5,9 +5,11 @@
 //! sample ranges, `[⌊(K−1)S/N⌋, ⌊KS/N⌋)`, and writes a *partial result*: the
 //! shard's `samples.csv`, `scenario.toml` and `partial.json` (program
 //! version, scenario hash, seed, total samples, shard, and the exact
-//! integer profile sums). `merge DIR... --out DIR` checks that the partials
-//! belong together (same version, scenario, seed, sample count and shard
-//! count; every shard present once), concatenates the rows in sample order,
+//! integer profile sums). `merge DIR... --out DIR` checks every field of
+//! every `partial.json` (version, hash format, shard, sample range, profile
+//! sums' sizes), every shard file against the shard's manifest (sizes and
+//! SHA-256), and that the partials belong together (same scenario, seed,
+//! sample count and shard count; every shard present once), concatenates the rows in sample order,
 //! adds the profile sums (integers: exact in any order), re-simulates the
 //! representative sample and writes the same files as one run. Per-sample
 //! draws depend only on (seed, sample index, stream, asset), so rows do not
@@ -103,20 +105,102 @@ fn load_partial(dir: &Path) -> Result<Loaded, Error> {
         return Err(input_err(dir, "no such directory (a shard that did not run?)".into()));
     }
     let pj = dir.join("partial.json");
-    let text = std::fs::read_to_string(&pj)
+    let text = crate::base::fsread::read_to_string(&pj, crate::base::fsread::TEXT_LIMIT)
         .map_err(|e| input_err(&pj, format!("cannot read ({e}); is this the output of `run --shard K/N`?")))?;
     let partial: Partial =
         serde_json::from_str(&text).map_err(|e| input_err(&pj, format!("not a partial result: {e}")))?;
+    // Every field is checked before it is used.
+    let bad = |m: String| input_err(&pj, m);
+    if partial.program_version != output::VERSION {
+        return Err(bad(format!(
+            "was written by renewplan {}; this is {}: rerun the shard with this version",
+            partial.program_version,
+            output::VERSION
+        )));
+    }
+    if partial.scenario_sha256.len() != 64 || !partial.scenario_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad("key `scenario_sha256`: not a SHA-256 (accepted: 64 hexadecimal digits)".into()));
+    }
+    if partial.shard.n == 0 || partial.shard.k == 0 || partial.shard.k > partial.shard.n {
+        return Err(bad(format!(
+            "key `shard`: {}/{} is not a shard (accepted: K/N with 1 ≤ K ≤ N)",
+            partial.shard.k, partial.shard.n
+        )));
+    }
+    let (lo, len) = partial.shard.range(partial.total_samples);
+    if partial.first_sample != lo || partial.samples != len {
+        return Err(bad(format!(
+            "keys `first_sample`, `samples`: shard {}/{} of {} samples covers samples {lo}..{} but these say {}..{}",
+            partial.shard.k,
+            partial.shard.n,
+            partial.total_samples,
+            lo + len,
+            partial.first_sample,
+            partial.first_sample.saturating_add(partial.samples)
+        )));
+    }
+    let sums = &partial.profile_sums;
+    if sums.samples != partial.samples
+        || sums.cells.len() != 5
+        || sums.lol_count_by_hour.iter().any(|&c| c > sums.samples)
+    {
+        return Err(bad(format!(
+            "key `profile_sums`: does not fit {} samples (accepted: `samples` equal to the shard's, 5 series of 12 × 24 cells, loss-of-load counts at most the sample count)",
+            partial.samples
+        )));
+    }
+    // The files are exactly what the shard wrote: sizes and hashes from
+    // its manifest.
+    let manifest = crate::io::outdir::Manifest::read(dir)?.ok_or_else(|| {
+        input_err(
+            &dir.join(crate::io::outdir::MANIFEST),
+            "missing: a partial result lists its files and their hashes (written by an older renewplan? rerun the shard)"
+                .into(),
+        )
+    })?;
+    for name in ["partial.json", "scenario.toml", "samples.csv"] {
+        if manifest.get(name).is_none() {
+            return Err(input_err(
+                &dir.join(crate::io::outdir::MANIFEST),
+                format!("does not list {name}; is this the output of `run --shard K/N`?"),
+            ));
+        }
+    }
+    if let Some(why) = manifest.verify(dir) {
+        return Err(input_err(dir, format!("{why}; rerun the shard")));
+    }
     let scen = dir.join("scenario.toml");
-    let text = std::fs::read_to_string(&scen).map_err(|e| input_err(&scen, format!("cannot read: {e}")))?;
+    let text = crate::base::fsread::read_to_string(&scen, crate::base::fsread::TEXT_LIMIT)
+        .map_err(|e| input_err(&scen, format!("cannot read: {e}")))?;
     Ok(Loaded { dir: dir.to_path_buf(), partial, text })
+}
+
+/// `acc += o`, false on overflow (a forged partial.json).
+fn add_checked(acc: &mut ProfileSums, o: &ProfileSums) -> bool {
+    let Some(samples) = acc.samples.checked_add(o.samples) else { return false };
+    acc.samples = samples;
+    for (a, b) in acc.cells.iter_mut().zip(&o.cells) {
+        for (ra, rb) in a.iter_mut().zip(b) {
+            for (x, y) in ra.iter_mut().zip(rb) {
+                let Some(v) = x.checked_add(*y) else { return false };
+                *x = v;
+            }
+        }
+    }
+    for (a, b) in acc.lol_count_by_hour.iter_mut().zip(&o.lol_count_by_hour) {
+        let Some(v) = a.checked_add(*b) else { return false };
+        *a = v;
+    }
+    true
 }
 
 /// Append a shard's `samples.csv` rows to `rows`, checking the columns and
 /// the row count against its `partial.json` (streamed: never loaded whole).
 fn read_rows(p: &Loaded, rows: &mut Rows) -> Result<(), Error> {
     let csv_path = p.dir.join("samples.csv");
-    let mut rdr = csv::Reader::from_path(&csv_path).map_err(|e| input_err(&csv_path, format!("cannot read: {e}")))?;
+    let file = crate::base::fsread::open(&csv_path, u64::MAX)
+        .map_err(|e| input_err(&csv_path, format!("cannot read: {e}")))?;
+    let mut rdr = csv::Reader::from_reader(file);
     let width = rdr.headers().map_err(|e| input_err(&csv_path, format!("cannot read the header: {e}")))?.len();
     if width.saturating_sub(1) != rows.width() {
         return Err(input_err(&csv_path, "has a different set of metric columns".into()));
@@ -132,6 +216,19 @@ fn read_rows(p: &Loaded, rows: &mut Rows) -> Result<(), Error> {
             Err(e) => return Err(input_err(&csv_path, format!("line {line}: {e}"))),
         }
         row.clear();
+        let want = p.partial.first_sample + count;
+        if rec.get(0).and_then(|c| c.parse::<u64>().ok()) != Some(want) {
+            return Err(input_err(
+                &csv_path,
+                format!("line {line}, column 1: sample `{}`, expected {want}", rec.get(0).unwrap_or("")),
+            ));
+        }
+        if rec.len() != rows.width() + 1 {
+            return Err(input_err(
+                &csv_path,
+                format!("line {line}: {} columns, expected {}", rec.len(), rows.width() + 1),
+            ));
+        }
         for (j, cell) in rec.iter().enumerate().skip(1) {
             let x: f64 = cell.parse().map_err(|_| {
                 input_err(&csv_path, format!("line {line}, column {}: `{cell}` is not a number", j + 1))
@@ -183,8 +280,8 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<Merged, Error> {
         if q.scenario_sha256 != sha {
             return Err(mismatch(
                 "scenarios",
-                sha[..12].to_string(),
-                q.scenario_sha256[..12.min(q.scenario_sha256.len())].to_string(),
+                sha.chars().take(12).collect(),
+                q.scenario_sha256.chars().take(12).collect(),
             ));
         }
         if q.seed != seed {
@@ -241,8 +338,22 @@ pub fn merge(dirs: &[PathBuf], threads: usize) -> Result<Merged, Error> {
     let mut profiles = ProfileSums::new(model.hours());
     let mut rows = Rows::new(registry.defs.len());
     for p in &parts {
+        let pj = p.dir.join("partial.json");
+        let sums = &p.partial.profile_sums;
+        if sums.lol_count_by_hour.len() != model.hours() {
+            return Err(input_err(
+                &pj,
+                format!(
+                    "key `profile_sums.lol_count_by_hour`: {} hours, but the scenario has {}",
+                    sums.lol_count_by_hour.len(),
+                    model.hours()
+                ),
+            ));
+        }
         read_rows(p, &mut rows)?;
-        profiles.merge(&p.partial.profile_sums);
+        if !add_checked(&mut profiles, sums) {
+            return Err(input_err(&pj, "key `profile_sums`: sums too large to be a shard's".into()));
+        }
     }
     let results = Results { registry, method: Method { seed, first: 0, samples: total, threads }, rows, profiles };
     let timing = output::Timing {

@@ -46,12 +46,15 @@ fn chart_samples(results: &Results) -> crate::present::chart::data::Table {
     t
 }
 
+/// The saved results a redraw reads (and does not rewrite).
+pub const SAVED: [&str; 3] = ["summary.json", "hourly-median.csv", "scenario.toml"];
+
 /// Redraw the charts and report of a result directory from its saved files
 /// (no simulation); returns the directory's complete new contents.
 pub fn redraw(dir: &Path) -> Result<Files, Error> {
     let read = |name: &str| -> Result<Vec<u8>, Error> {
         let p = dir.join(name);
-        std::fs::read(&p).map_err(|e| Error::Input {
+        crate::base::fsread::read(&p, crate::base::fsread::DATA_LIMIT).map_err(|e| Error::Input {
             path: p,
             message: format!("cannot read ({e}); is this a renewplan result directory?"),
         })

@@ -22,7 +22,10 @@ pub fn table(summary: &Summary) -> String {
     let _ = writeln!(
         s,
         "{} — {} ({} samples, seed {})",
-        summary.scenario.name, summary.scenario.title, summary.run.samples, summary.run.seed
+        crate::base::fmt::printable(&summary.scenario.name),
+        crate::base::fmt::printable(&summary.scenario.title),
+        summary.run.samples,
+        summary.run.seed
     );
     let _ =
         writeln!(s, "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  unit", "metric", "mean", "± s.e.", "P10", "P50", "P90");

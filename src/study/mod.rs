@@ -145,6 +145,12 @@ impl std::str::FromStr for Override {
     }
 }
 
+/// Number of points of the full grid of `axes`, or `None` beyond `usize`
+/// (computed without building the grid).
+pub fn grid_size(axes: &[Axis]) -> Option<usize> {
+    axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+}
+
 /// Every combination of the axes' values (full grid, first axis slowest).
 pub fn grid(axes: &[Axis]) -> Vec<Vec<Override>> {
     let mut points = vec![Vec::new()];
@@ -344,6 +350,11 @@ pub fn size(
         let (mut a, mut b) = (lo, hi);
         while b - a > tolerance {
             let mid = 0.5 * (a + b);
+            // At float resolution no midpoint lies strictly between: stop
+            // (a tolerance below the spacing of floats near the answer).
+            if mid <= a || mid >= b {
+                break;
+            }
             if pick(&eval(mid, evals)?) {
                 b = mid;
             } else {
@@ -543,15 +554,26 @@ pub fn elcc(
     if at(0.0)? > baseline {
         return Err(usage(format!("adding the asset does not improve `{metric}`: ELCC is 0")));
     }
-    while at(hi)? <= baseline {
-        lo = hi;
-        hi *= 2.0;
-        if hi > 100.0 * nameplate.max(1.0) {
+    let mut bounded = false;
+    while hi <= 100.0 * nameplate.max(1.0) {
+        if at(hi)? > baseline {
+            bounded = true;
             break;
         }
+        lo = hi;
+        hi *= 2.0;
+    }
+    if !bounded {
+        return Err(usage(format!(
+            "`{metric}` does not rise above its value without the asset ({baseline}) even with {} MW of added load, 100 times the nameplate: the metric is saturated (e.g. loss of load already fills the horizon), so the ELCC is not defined; use a system with less loss of load",
+            lo
+        )));
     }
     while hi - lo > tolerance_mw {
         let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
         if at(mid)? <= baseline {
             lo = mid;
         } else {

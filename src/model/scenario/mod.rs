@@ -34,9 +34,8 @@ pub struct Source {
 
 impl Source {
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
-            path: path.to_path_buf(),
-            message: format!("cannot read scenario file: {e}"),
+        let text = crate::base::fsread::read_to_string(path, crate::base::fsread::TEXT_LIMIT).map_err(|e| {
+            Error::Input { path: path.to_path_buf(), message: format!("cannot read scenario file: {e}") }
         })?;
         Ok(Source { name: path.display().to_string(), dir: path.parent().map(Path::to_path_buf), text })
     }
@@ -114,6 +113,20 @@ fn explain_toml_error(msg: &str) -> (String, String) {
             "a header of the file, e.g. \"time\", or several, e.g. [\"Month\", \"Day\", \"Hour\"]".into(),
         );
     }
+    // serde's Rust type names mean nothing to a planner.
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, want) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let accepted = match want.trim() {
+            "f64" | "f32" => "a number, e.g. 300 or 0.85",
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number ≥ 0, e.g. 5",
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number, e.g. 2030",
+            "a boolean" => "true or false",
+            "a string" => "text in double quotes",
+            "a sequence" => "a list, e.g. [1, 2, 3]",
+            other => other,
+        };
+        return (format!("{found} is not accepted here"), accepted.to_string());
+    }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
         return (format!("required key `{field}` is missing"), String::new());
@@ -137,7 +150,20 @@ fn key_at(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     let Some(l) = text.lines().nth(line - 1) else { return String::new() };
     let l = l.trim();
     if let Some((k, _)) = l.split_once('=') {
-        return k.trim().to_string();
+        // The table the key is in: `wind_fleet[2].capacity_mw`.
+        let mut table = String::new();
+        let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for h in text.lines().take(line - 1).map(str::trim) {
+            if let Some(name) = h.strip_prefix("[[").and_then(|h| h.split("]]").next()) {
+                let n = counts.entry(name.trim().to_string()).or_insert(0);
+                table = format!("{}[{n}]", name.trim());
+                *n += 1;
+            } else if let Some(name) = h.strip_prefix('[').and_then(|h| h.split(']').next()) {
+                table = name.trim().to_string();
+            }
+        }
+        let k = k.trim();
+        return if table.is_empty() { k.to_string() } else { format!("{table}.{k}") };
     }
     l.trim_matches(|c| c == '[' || c == ']').to_string()
 }

@@ -64,7 +64,9 @@ impl Ctx<'_> {
         }
         if x < lo || x > hi {
             let mut problem = format!("{x} is out of range");
-            if hi <= 1.0 && x > 1.0 && x <= 100.0 {
+            // Only where x / 100 would be accepted (a fraction such as an
+            // efficiency), not for, e.g., a correlation of 1.7.
+            if hi <= 1.0 && lo >= 0.0 && x > 1.0 && x <= 100.0 {
                 problem.push_str(&format!(" (a percentage? write {} for {x} %)", x / 100.0));
             } else if x < 0.0 && lo >= 0.0 {
                 problem = format!("{x} is negative");
@@ -488,6 +490,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     let n = correlation_names.len();
     let mut corr = DMatrix::<f64>::identity(n, n);
     let mut corr_ok = true;
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for (i, c) in raw.correlation.iter().enumerate() {
         let b = idx("correlation", i);
         let find = |cx: &mut Ctx, k: &str, name: &str| -> Option<usize> {
@@ -517,6 +520,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 corr_ok = false;
             }
             (Some(a), Some(bb)) => {
+                if let Some(&(_, _, j)) = pairs.iter().find(|p| (p.0, p.1) == (a.min(bb), a.max(bb))) {
+                    cx.bad(
+                        key(&b, "b"),
+                        format!("the pair {} and {} is already given in correlation[{j}]", c.a, c.b),
+                        "each pair of variables once",
+                    );
+                    corr_ok = false;
+                }
+                pairs.push((a.min(bb), a.max(bb), i));
                 corr[(a, bb)] = rho;
                 corr[(bb, a)] = rho;
             }
@@ -576,6 +588,15 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
         let units = cx.unit_count(&b, "unit_mw", capacity_mw / unit_mw, w.unit_mw.is_some());
         let outages = cx.outages(&b, units, w.forced_outage_rate_pu, w.mttr_h, 0.03, 60.0);
         let (curve, turbine) = match (&w.turbine, &w.power_curve_m_s, &w.power_curve_pu) {
+            // One point is no curve (the fleet would make nothing).
+            (None, Some(v), Some(_)) if v.len() < 2 => {
+                cx.bad(
+                    key(&b, "power_curve_m_s"),
+                    format!("{} point(s): a power curve needs at least 2", v.len()),
+                    "2 or more ascending speeds (m/s), e.g. from cut-in to rated speed, with as many powers",
+                );
+                (PowerCurve::generic("generic-6mw-class").expect("bundled curve"), "custom".into())
+            }
             (None, Some(v), Some(p)) => match PowerCurve::new(v.clone(), p.clone()) {
                 Ok(c) => (c, "custom".to_string()),
                 Err(e) => {
@@ -1723,7 +1744,7 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
         None => std::path::PathBuf::from(&file),
     };
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::base::fsread::read_to_string(&path, crate::base::fsread::DATA_LIMIT) {
         Ok(t) => t,
         Err(e) => {
             cx.problems.push(PathProblem {
@@ -1767,6 +1788,12 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             accepted: "weather data with GHI, air temperature and wind speed".into(),
         });
         return None;
+    }
+    if s.block_days.is_some_and(|d| !(1..=366).contains(&d)) {
+        cx.bad(key(&b, "block_days"), format!("{} days is out of range", s.block_days.unwrap_or(0)), "1 to 366 days");
+    }
+    if s.window_days.is_some_and(|d| d > 182) {
+        cx.bad(key(&b, "window_days"), format!("{} days is out of range", s.window_days.unwrap_or(0)), "0 to 182 days");
     }
     let block_days = s.block_days.unwrap_or(5).clamp(1, 366) as usize;
     let window_days = s.window_days.unwrap_or(15).min(182) as usize;
@@ -2024,10 +2051,9 @@ fn read_series(source: &Source, file: &str, column: &str, hours: usize, max: f64
         problem,
         accepted: accepted.to_string(),
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(&path)
+    let file = crate::base::fsread::open(&path, crate::base::fsread::DATA_LIMIT)
         .map_err(|e| fail(None, format!("cannot read: {e}"), "a readable CSV file with a header row"))?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let headers = rdr.headers().map_err(|e| fail(Some(1), format!("bad header: {e}"), "a header row"))?.clone();
     let col = headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
         fail(

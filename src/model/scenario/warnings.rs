@@ -113,6 +113,27 @@ pub fn check(m: &Model) -> Vec<String> {
             w.push(format!("solar fleet `{}`: nothing installed in {} (build-out schedule)", f.name, m.study_year));
         }
     }
+    for g in &m.generators {
+        let top = g.capacity_series_mw.as_ref().map_or(0.0, |v| v.iter().copied().fold(0.0, f64::max));
+        if top > g.capacity_mw {
+            w.push(format!(
+                "generator `{}`: capacity_csv reaches {} MW, above capacity_mw {} MW: the series is used as given, while costs and the capacity chart use capacity_mw",
+                g.name,
+                fmt_num(top),
+                fmt_num(g.capacity_mw)
+            ));
+        }
+    }
+    for s in &m.storage {
+        if s.energy_mwh <= 0.0 && (s.charge_mw > 0.0 || s.discharge_mw > 0.0) {
+            w.push(format!(
+                "storage `{}`: {} MW of charging and {} MW of discharging but 0 MWh of energy: it can store nothing; give energy_mwh",
+                s.name,
+                fmt_num(s.charge_mw),
+                fmt_num(s.discharge_mw)
+            ));
+        }
+    }
     w
 }
 

@@ -222,7 +222,7 @@ pub const SAMPLE_KEYS: [&str; 3] = ["system.utilisation_rate", "system.load_mwh"
 /// streamed (the file can be large).
 pub fn read_samples(dir: &std::path::Path) -> Result<Table, Error> {
     let path = dir.join("samples.csv");
-    let file = std::fs::File::open(&path).map_err(|e| Error::Input {
+    let file = crate::base::fsread::open(&path, u64::MAX).map_err(|e| Error::Input {
         path: path.clone(),
         message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
     })?;

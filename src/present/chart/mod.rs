@@ -154,7 +154,7 @@ impl Kind {
 pub fn render_all(dir: &Path) -> Result<Files, Error> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read(&path).map_err(|e| Error::Input {
+        crate::base::fsread::read(&path, crate::base::fsread::DATA_LIMIT).map_err(|e| Error::Input {
             path: path.clone(),
             message: format!("cannot read result file ({e}); is this a renewplan output directory?"),
         })
