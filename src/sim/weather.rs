@@ -220,8 +220,12 @@ impl WeatherModel {
             let n = h.min(series.len());
             for t in 0..n {
                 out.wind_m_s[s][t] = series.wind_m_s[t].max(0.0);
-                out.ghi_w_m2[s][t] = series.ghi_w_m2[t].max(0.0);
                 out.temp_c[s][t] = series.temp_c[t];
+            }
+            // A wind-only site's data may have no irradiance (resolution
+            // allows it only where no solar fleet uses the site).
+            for (t, g) in out.ghi_w_m2[s][..n].iter_mut().enumerate() {
+                *g = series.ghi_w_m2.get(t).map_or(0.0, |x| x.max(0.0));
             }
             for x in [&mut out.wind_m_s[s], &mut out.ghi_w_m2[s], &mut out.temp_c[s]] {
                 x[n..].fill(0.0);

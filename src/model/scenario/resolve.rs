@@ -459,7 +459,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     // ---- sites
     let mut sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
     for (i, (site, r)) in sites.iter_mut().zip(&raw.site).enumerate() {
-        site.data = site_data(&mut cx, i, r, source, utc_offset);
+        // Irradiance is needed where a solar fleet uses the site.
+        let needs_ghi = raw.solar_fleet.iter().any(|f| f.site == r.name);
+        site.data = site_data(&mut cx, i, r, source, utc_offset, needs_ghi);
         if let Some(d) = &site.data {
             // Wind speeds of the data are at the data's height.
             site.wind_height_m = d.series.wind_height_m;
@@ -1649,7 +1651,14 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
 }
 
 /// Load a site's weather data file, when the site has one.
-fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h: f64) -> Option<SiteData> {
+fn site_data(
+    cx: &mut Ctx,
+    i: usize,
+    s: &RawSite,
+    source: &Source,
+    utc_offset_h: f64,
+    needs_ghi: bool,
+) -> Option<SiteData> {
     let b = idx("site", i);
     if s.data_file.is_none() && s.generic.is_some() {
         cx.bad(
@@ -1732,18 +1741,24 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let missing: Vec<&str> =
-        [("GHI", series.has_ghi()), ("temperature", series.has_temp()), ("wind speed", series.has_wind())]
-            .iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(n, _)| *n)
-            .collect();
+    // GHI only where a solar fleet needs it (a wind-only site needs no fake
+    // irradiance column; its GHI is then zero in every hour).
+    let missing: Vec<&str> = [
+        ("GHI", series.has_ghi() || !needs_ghi),
+        ("temperature", series.has_temp()),
+        ("wind speed", series.has_wind()),
+    ]
+    .iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(n, _)| *n)
+    .collect();
     if !missing.is_empty() {
         cx.problems.push(PathProblem {
             path: key(&b, "data_file"),
             file: Some((name, None)),
             problem: format!("has no {}", missing.join(", ")),
-            accepted: "weather data with GHI, air temperature and wind speed".into(),
+            accepted: "weather data with air temperature and wind speed, and GHI where a solar fleet uses the site"
+                .into(),
         });
         return None;
     }
@@ -1902,13 +1917,10 @@ fn generic_spec(cx: &mut Ctx, b: &[Seg], s: &RawSite) -> Option<crate::data::gen
     if generic::temp_unit(&temperature_unit).is_none() {
         cx.bad(key(&gb, "temperature_unit"), format!("unknown unit `{temperature_unit}`"), generic::TEMPERATURE_UNITS);
     }
+    // No irradiance column at all is allowed: the site's check then asks
+    // for GHI only if a solar fleet uses the site.
     match (&g.ghi_column, &g.dni_column, &g.dhi_column) {
-        (Some(_), None, None) | (None, Some(_), Some(_)) => {}
-        (None, None, None) => cx.bad(
-            key(&gb, "ghi_column"),
-            "no irradiance column",
-            "ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
-        ),
+        (Some(_), None, None) | (None, Some(_), Some(_)) | (None, None, None) => {}
         (Some(_), _, _) => cx.bad(
             key(&gb, if g.dni_column.is_some() { "dni_column" } else { "dhi_column" }),
             "given together with ghi_column",

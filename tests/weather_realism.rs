@@ -1,0 +1,80 @@
+//! Issue 16, "Weather and physics you can bet a P90 on": the data
+//! readers (duplicate header names, a wind-only site without irradiance,
+//! an all-zero GHI column). Fixed data; exact checks.
+
+mod common;
+
+use common::header;
+use renewplan::sim::engine::Study;
+
+// ----------------------------------------------------------- data readers
+
+/// A year of hourly generic CSV (2019, UTC): `header`, then per hour the
+/// time stamp and `cells(t)`.
+fn generic_year(header: &str, cells: impl Fn(usize) -> String) -> String {
+    let mut s = format!("{header}\n");
+    let start = renewplan::base::calendar::unix_from_civil(2019, 1, 1, 0, 0, 0.0);
+    for t in 0..8760 {
+        let l = renewplan::data::local_hour(start + 3600.0 * t as f64, 0.0);
+        let (y, mo, d) = renewplan::base::calendar::civil_from_days(l.days);
+        s.push_str(&format!("{y}-{mo:02}-{d:02} {:02}:00,{}\n", l.hour, cells(t)));
+    }
+    s
+}
+
+fn generic_spec(ghi: Option<&str>) -> renewplan::data::generic::GenericSpec {
+    renewplan::data::generic::GenericSpec {
+        ghi_column: ghi.map(String::from),
+        temp_column: Some("temp".into()),
+        wind_column: Some("ws".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn duplicate_header_names_are_an_error() {
+    // A mast export with the speed at 10 m and at 100 m under one name.
+    let text = generic_year("time,temp,ws,ws", |t| format!("10.0,{:.1},{:.1}", 3.0 + (t % 5) as f64, 9.0));
+    let e = renewplan::data::generic::read(&text, "mast.csv", &generic_spec(None)).expect_err("ambiguous column");
+    let msg = e.to_string();
+    assert_eq!(e.line, Some(1), "{msg}");
+    assert!(
+        msg.contains("mast.csv") && msg.contains("`ws`") && msg.contains("2 times") && msg.contains("3, 4"),
+        "{msg}"
+    );
+    assert!(msg.contains("unique"), "{msg}");
+}
+
+#[test]
+fn all_zero_ghi_gets_its_own_message() {
+    let text = generic_year("time,ghi,temp,ws", |_| "0.0,10.0,5.0".to_string());
+    let e = renewplan::data::generic::read(&text, "station.csv", &generic_spec(Some("ghi"))).expect_err("all zero");
+    let msg = e.to_string();
+    assert!(msg.contains("is 0 in all 8760 hours") && msg.contains("leave the irradiance column out"), "{msg}");
+    assert!(!msg.contains("kW/m²"), "the old, misleading hint: {msg}");
+}
+
+#[test]
+fn a_wind_only_site_needs_no_irradiance_column() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = generic_year("time,temp,ws", |t| format!("10.0,{:.1}", 4.0 + (t % 7) as f64));
+    std::fs::write(tmp.path().join("mast.csv"), &data).expect("write");
+    let site = "[[site]]\nname = \"s\"\nlatitude_deg = 38.0\nlongitude_deg = 105.0\ndata_file = \"mast.csv\"\ndata_format = \"generic\"\ndata_mode = \"replay\"\n\n[site.generic]\ntime_column = \"time\"\ntime_format = \"%Y-%m-%d %H:%M\"\nyear = 2019\nutc_offset_h = 0\ntime_convention = \"start\"\ntemperature_column = \"temp\"\nwind_column = \"ws\"\nwind_height_m = 100\n\n";
+    let wind = "[[wind_fleet]]\nname = \"w\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mw = 100\n";
+    let load = |text: String| {
+        renewplan::model::scenario::load(&renewplan::model::scenario::Source {
+            name: "s.toml".into(),
+            dir: Some(tmp.path().to_path_buf()),
+            text,
+        })
+    };
+    let m = load(format!("{}{site}{wind}", header(8760, &["z"]))).expect("a wind-only site resolves without GHI");
+    let study = Study::new(&m);
+    let tr = study.trace(1, 0);
+    assert!(tr.weather.ghi_w_m2[0].iter().all(|g| *g == 0.0));
+    assert!(tr.fleets.wind_mw[0].iter().sum::<f64>() > 0.0);
+    // A solar fleet on that site needs the irradiance: a clear error.
+    let pv = "[[solar_fleet]]\nname = \"pv\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mwdc = 10\n";
+    let e = load(format!("{}{site}{wind}{pv}", header(8760, &["z"]))).expect_err("GHI needed").to_string();
+    assert!(e.contains("has no GHI") && e.contains("mast.csv") && e.contains("solar fleet"), "{e}");
+}
