@@ -175,6 +175,43 @@ pub enum Mounting {
     SingleAxis,
 }
 
+/// Incidence-angle modifier applied to the beam on the plane of array (the
+/// diffuse IAM is not modelled; pvlib's ModelChain applies its `aoi_model`
+/// to the beam only as well).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub enum Iam {
+    /// No optical loss.
+    None,
+    /// ASHRAE 1 − b0(1/cos θ − 1) (Souka & Safwat 1966).
+    Ashrae { b0: f64 },
+    /// Fresnel + Bouguer (De Soto et al. 2006) with pvlib's defaults
+    /// n = 1.526, K = 4 /m, L = 2 mm.
+    Physical,
+    /// Martin & Ruiz (2001).
+    MartinRuiz { a_r: f64 },
+}
+
+impl Iam {
+    pub const NAMES: [&'static str; 4] = ["ashrae", "physical", "martin-ruiz", "none"];
+
+    /// The modifier at angle of incidence `aoi_deg`.
+    pub fn at(&self, aoi_deg: f64) -> f64 {
+        use crate::physics::solar::irradiance as ir;
+        match *self {
+            Iam::None => {
+                if aoi_deg.abs() < 90.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Iam::Ashrae { b0 } => ir::iam_ashrae(aoi_deg, b0),
+            Iam::Physical => ir::iam_physical(aoi_deg, 1.526, 4.0, 2.0),
+            Iam::MartinRuiz { a_r } => ir::iam_martin_ruiz(aoi_deg, a_r),
+        }
+    }
+}
+
 /// Cell-temperature model of a PV fleet (see `solar::temperature`). Both
 /// take the wind speed at 10 m.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -242,6 +279,8 @@ pub struct SolarFleet {
     pub temperature_coefficient_per_c: f64,
     /// Cell-temperature model and its coefficients.
     pub cell_temperature: CellTemperature,
+    /// Incidence-angle modifier of the beam.
+    pub iam: Iam,
     pub noct_c: f64,
     pub losses_pu: f64,
     /// Constant efficiency, the PVWatts nominal efficiency, or (curve) the

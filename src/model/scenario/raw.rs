@@ -383,6 +383,12 @@ pub struct RawSolarFleet {
     #[serde(default)]
     pub absorptance_pu: Option<f64>,
     #[serde(default)]
+    pub iam_model: Option<String>,
+    #[serde(default)]
+    pub iam_b0: Option<f64>,
+    #[serde(default)]
+    pub iam_a_r: Option<f64>,
+    #[serde(default)]
     pub inverter_model: Option<String>,
     #[serde(default)]
     pub inverter_curve_load_pu: Option<Vec<f64>>,

@@ -418,6 +418,14 @@ pub const SECTIONS: &[Section] = &[
                 "Cell temperature from plane-of-array irradiance, air temperature and the 10 m wind speed: sapm (King et al. 2004, SAND2004-3535, Eq. 11–12) or pvsyst (PVsyst heat-loss factors U = U_c + U_v·WS).",
             ),
             (
+                "iam_model",
+                "string",
+                "ashrae",
+                "Incidence-angle loss of the beam on the plane of array: ashrae (1 − b0·(1/cos θ − 1), Souka & Safwat 1966), physical (Fresnel + Bouguer, De Soto et al. 2006, glass n = 1.526, K = 4 /m, L = 2 mm), martin-ruiz ((1 − e^(−cos θ/a_r))/(1 − e^(−1/a_r)), Martin & Ruiz 2001) or none; the formulas of pvlib's iam.ashrae, iam.physical and iam.martin_ruiz. The diffuse is not reduced.",
+            ),
+            ("iam_b0", "number", "0.05", "iam_model = \"ashrae\": b0 (0 to 0.5; 0.05 typical glass)."),
+            ("iam_a_r", "number", "0.16", "iam_model = \"martin-ruiz\": a_r (0.01 to 1; 0.16 typical c-Si glass)."),
+            (
                 "sapm_mounting",
                 "string",
                 "open-rack-glass-glass",

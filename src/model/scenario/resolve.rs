@@ -664,6 +664,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
         };
         let cell_temperature = resolve_cell_temperature(&mut cx, &b, s);
+        let iam = resolve_iam(&mut cx, &b, s);
         let (inverter, inverter_efficiency_pu) = resolve_inverter(&mut cx, &b, s);
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
@@ -719,6 +720,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 "fraction per °C",
             ),
             cell_temperature,
+            iam,
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
             inverter_efficiency_pu,
@@ -1263,6 +1265,47 @@ fn resolve_economics(
         annual_fixed_electrolysers_cny: annual[3],
         annual_fixed_lines_cny: annual[4],
         annuity_factor,
+    }
+}
+
+/// Incidence-angle modifier of a PV fleet's beam: ashrae (default, b0 =
+/// 0.05 as before the key existed), physical, martin-ruiz or none; a
+/// coefficient of another model is an error rather than silently ignored.
+fn resolve_iam(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> crate::model::Iam {
+    use crate::model::Iam;
+    let name = s.iam_model.as_deref().unwrap_or("ashrae");
+    let own: &[&str] = match name {
+        "ashrae" => &["iam_b0"],
+        "martin-ruiz" => &["iam_a_r"],
+        "physical" | "none" => &[],
+        _ => {
+            cx.bad(
+                key(b, "iam_model"),
+                format!("unknown incidence-angle model `{name}`{}", suggest(name, &Iam::NAMES)),
+                Iam::NAMES.join(", "),
+            );
+            return Iam::Ashrae { b0: 0.05 };
+        }
+    };
+    for (k, given) in [("iam_b0", s.iam_b0.is_some()), ("iam_a_r", s.iam_a_r.is_some())] {
+        if given && !own.contains(&k) {
+            cx.bad(
+                key(b, k),
+                format!("has no effect with iam_model = \"{name}\""),
+                format!(
+                    "remove it, or set iam_model = \"{}\" (the model it belongs to)",
+                    if k == "iam_b0" { "ashrae" } else { "martin-ruiz" }
+                ),
+            );
+        }
+    }
+    match name {
+        "ashrae" => Iam::Ashrae { b0: cx.num(b, "iam_b0", s.iam_b0, 0.05, 0.0, 0.5, "ASHRAE coefficient b0") },
+        "martin-ruiz" => {
+            Iam::MartinRuiz { a_r: cx.num(b, "iam_a_r", s.iam_a_r, 0.16, 0.01, 1.0, "angular losses coefficient a_r") }
+        }
+        "physical" => Iam::Physical,
+        _ => Iam::None,
     }
 }
 
