@@ -1,12 +1,13 @@
 //! Issue 16, "Weather and physics you can bet a P90 on": the incidence-angle
-//! model as a key and the data readers (duplicate header names, a wind-only
+//! model as a key, the per-site weather columns of samples.csv and the data
+//! readers (duplicate header names, a wind-only
 //! site without irradiance, an all-zero GHI column). Exact checks.
 
 mod common;
 
 use common::{header, model};
 use renewplan::sim::conversion::Converter;
-use renewplan::sim::engine::Study;
+use renewplan::sim::engine::{Method, Study};
 use renewplan::sim::weather::WeatherModel;
 
 /// One site (and zone) `s` at Luanjingtan with `site_extra` keys.
@@ -75,6 +76,33 @@ fn incidence_angle_model_is_a_key() {
     common::validate_rejects(&[("bad.toml", &bad)], &["bad.toml", "iam_model", "martin-ruiz"]);
 }
 
+
+#[test]
+fn samples_carry_annual_ghi_and_mean_wind_per_site() {
+    let text = format!(
+        "{}[[wind_fleet]]\nname = \"w\"\nzone = \"z\"\nsite = \"s\"\ncapacity_mw = 100\n",
+        site_scenario(8760, "", "")
+    );
+    let m = model(&text);
+    let study = Study::new(&m);
+    let res = study.run(Method { seed: 9, first: 0, samples: 4, threads: 1 }, &|_| {});
+    let (jg, jw) =
+        (res.registry.index("site.s.ghi_kwh_m2").unwrap(), res.registry.index("site.s.wind_mean_m_s").unwrap());
+    // The last columns, so that no earlier column moved.
+    assert_eq!(jw, res.registry.defs.len() - 1);
+    assert_eq!(jg, jw - 1);
+    let (g, w) = (res.column(jg), res.column(jw));
+    for k in 0..4u64 {
+        let tr = study.trace(9, k);
+        let want_g = tr.weather.ghi_w_m2[0].iter().sum::<f64>() / 1000.0;
+        let want_w = tr.weather.wind_m_s[0].iter().sum::<f64>() / 8760.0;
+        assert!((g[k as usize] / want_g - 1.0).abs() < 1e-12, "sample {k}: {} vs {want_g}", g[k as usize]);
+        assert!((w[k as usize] / want_w - 1.0).abs() < 1e-12);
+    }
+    // Alxa-like defaults: ≈ 1,700 kWh/m² and 6.5 m/s (within 10 %).
+    assert!(g.iter().all(|x| (1400.0..2000.0).contains(x)), "{g:?}");
+    assert!(w.iter().all(|x| (5.0..8.5).contains(x)), "{w:?}");
+}
 
 // ----------------------------------------------------------- data readers
 
