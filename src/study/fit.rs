@@ -26,7 +26,7 @@
 //!   recover the latent Gaussian process exactly for generator data and are
 //!   robust to a marginal that is not quite Weibull.
 //!
-//! **Clear-sky index** (`k_c = 1.05·σ(μ_m + s·(√a·d + √(1−a)·c))`, daily
+//! **Clear-sky index** (`k_c = 1.05·σ(μ_m − s·(√a·d + √(1−a)·c))`, daily
 //! AR(1) `d` held over the day, hourly AR(1) `c`): clear-sky GHI exactly as
 //! the generator computes it (NREL SPA at mid-hour, Ineichen–Perez with the
 //! monthly Linke turbidity, pressure from elevation); only hours with
@@ -702,9 +702,12 @@ fn fit_cloud(
     resid.sort_by(f64::total_cmp);
     let spread = (quantile(&resid, 0.75) - quantile(&resid, 0.25)) / 1.348_979_5;
     let spread = clamp_note(notes, "clear_sky_index_spread", spread, 0.05, 5.0);
+    // The generator's cloud variable is cloudiness (it lowers the clear-sky
+    // index), so its score is minus that of the logit: correlations with it
+    // come out with the scenario's sign convention.
     let mut x = vec![None; n];
     for (k, &i) in idx.iter().enumerate() {
-        x[i] = Some(scores[k]);
+        x[i] = Some(-scores[k]);
     }
     // Same-day autocorrelations and the lag-24 one.
     let lag_pairs = |lag: usize, same_day: bool| -> Vec<(f64, f64)> {
@@ -1069,7 +1072,9 @@ impl FittedSite {
             s.push_str(
                 "# The fitted clear-sky index includes any dust dimming in the data; dust_days_per_year\n\
                  # (default 10) adds dust events on top: set it to 0 to avoid counting the dimming twice\n\
-                 # (this also removes dust soiling of the PV fleets).\n",
+                 # (this also removes dust soiling of the PV fleets).\n\
+                 # One year cannot show year-to-year anomalies: wind_interannual_sd_pu and\n\
+                 # irradiance_interannual_sd_pu keep their literature defaults (docs/scenario-reference.md).\n",
             );
         }
         if let Some(t) = &self.temperature {

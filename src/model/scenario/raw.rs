@@ -201,6 +201,12 @@ pub struct RawSite {
     #[serde(default)]
     pub clear_sky_index_hourly_persistence: Option<f64>,
     #[serde(default)]
+    pub wind_cloudiness_daily_correlation: Option<f64>,
+    #[serde(default)]
+    pub wind_interannual_sd_pu: Option<f64>,
+    #[serde(default)]
+    pub irradiance_interannual_sd_pu: Option<f64>,
+    #[serde(default)]
     pub linke_turbidity_monthly: Option<Vec<f64>>,
     #[serde(default)]
     pub clear_sky_model: Option<String>,
