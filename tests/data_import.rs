@@ -735,7 +735,7 @@ fn fit_recovers_the_parameters_of_the_weather_generator() {
          wind_diurnal_amplitude_pu = {}\nwind_diurnal_peak_hour = {}\nwind_hourly_persistence = {}\n\
          clear_sky_index_monthly = {}\nclear_sky_index_spread = {}\nclear_sky_index_daily_share = {}\n\
          clear_sky_index_daily_persistence = {}\nclear_sky_index_hourly_persistence = {}\n\
-         dust_days_per_year = 0\n\
+         dust_days_per_year = 0\nwind_interannual_sd_pu = 0\nirradiance_interannual_sd_pu = 0\n\
          temperature_monthly_c = {}\ntemperature_diurnal_amplitude_c = {}\ntemperature_anomaly_sd_c = {}\n\
          temperature_hourly_persistence = {}\n\n\
          [[correlation]]\na = \"s.wind\"\nb = \"s.temperature\"\nrho = {}\n\n\

@@ -403,6 +403,13 @@ impl Rows {
                 .enumerate()
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .fold((0, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
+            if max == 0.0 {
+                return Err(self.err(
+                    Some(self.lines[0]),
+                    format!("GHI in column `{}` is 0 in all {n} hours: the column holds no irradiance", c.name),
+                    "a column with the hourly GHI; for a site that no solar fleet uses, leave the irradiance column out",
+                ));
+            }
             if max.is_finite() && max < 5.0 {
                 return Err(self.err(
                     Some(self.lines[imax]),
@@ -571,6 +578,20 @@ pub(crate) fn find_column(
     line: usize,
     what: &str,
 ) -> Result<usize, DataError> {
+    let hits: Vec<usize> = (0..headers.len()).filter(|&i| headers[i].trim() == wanted).collect();
+    if hits.len() > 1 {
+        let at: Vec<String> = hits.iter().map(|i| (i + 1).to_string()).collect();
+        return Err(DataError::new(
+            file,
+            Some(line),
+            format!(
+                "column `{wanted}` ({what}) appears {} times in the header (columns {})",
+                hits.len(),
+                at.join(", ")
+            ),
+            "column names that are unique in the header (rename the columns that are not meant)",
+        ));
+    }
     headers.iter().position(|h| h.trim() == wanted).ok_or_else(|| {
         DataError::new(
             file,

@@ -19,6 +19,10 @@
 //!   parameters, which must then be given). Other columns are ignored.
 //!
 //! `time` is UTC and taken as the start of the hour; `local_time` is ignored.
+//! The place's elevation (used by `fit-weather` for the clear sky) is read
+//! from `"elevation"` (`"elevation_m"`, `"alt"`) in the parameters or from a
+//! title ending `(lat, lon, 1819.6 m)`; without it `fit-weather` assumes 0 m
+//! and says so (issue 16: +8.9 % GHI for Denver fitted at sea level).
 
 use super::{CapacityFactorSeries, Column, DataError, Rows, StepRule, WeatherSeries, find_column, parse_cell};
 use crate::data::generic::TimeFormat;
@@ -37,6 +41,18 @@ struct Params {
     lon: Option<f64>,
     height: Option<f64>,
     capacity: Option<f64>,
+    /// Elevation of the place, m: `"elevation"` (or `"elevation_m"`, `"alt"`)
+    /// in the parameters, or a title ending `(…, 1819.6 m)`.
+    elevation: Option<f64>,
+}
+
+/// The elevation in a title such as `# … Denver CO (39.73 N, 105.18 W,
+/// 1819.6 m)`: the number before the ` m)` that closes a parenthesis.
+fn title_elevation(line: &str) -> Option<f64> {
+    let end = line.find(" m)")?;
+    let open = line[..end].rfind('(')?;
+    let last = line[open + 1..end].rsplit(',').next()?.trim();
+    last.parse().ok().filter(|x: &f64| x.is_finite())
 }
 
 /// The number after `"key":` in a JSON-ish comment line.
@@ -70,6 +86,12 @@ fn table<'a>(text: &'a str, file: &str) -> Result<Table<'a>, DataError> {
             params.lon = params.lon.or(json_number(l, "lon"));
             params.height = params.height.or(json_number(l, "height"));
             params.capacity = params.capacity.or(json_number(l, "capacity"));
+            params.elevation = params
+                .elevation
+                .or(json_number(l, "elevation"))
+                .or(json_number(l, "elevation_m"))
+                .or(json_number(l, "alt"))
+                .or(title_elevation(l));
             continue;
         }
         if l.is_empty() {
@@ -179,7 +201,7 @@ pub fn read_weather(text: &str, file: &str) -> Result<WeatherSeries, DataError> 
     r.temp = col(te)?;
     r.wind = col(w)?;
     let name = format!("{file} (renewables.ninja weather)");
-    r.finish(StepRule::Hourly, name, height, t.params.lat, t.params.lon, None)
+    r.finish(StepRule::Hourly, name, height, t.params.lat, t.params.lon, t.params.elevation)
 }
 
 /// Read the capacity factor of a renewables.ninja PV or wind output.
@@ -214,4 +236,22 @@ pub fn read_capacity_factor(text: &str, file: &str) -> Result<CapacityFactorSeri
         cf.push(v.clamp(0.0, 1.0));
     }
     Ok(CapacityFactorSeries { name: format!("{file} (renewables.ninja {name})"), times_utc_s: r.times, cf })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elevation_comes_from_the_header() {
+        assert_eq!(title_elevation("# NREL PVWatts v5, Denver CO (39.73 N, 105.18 W, 1819.6 m)"), Some(1819.6));
+        assert_eq!(title_elevation("# no place here"), None);
+        let body = "time,local_time,t2m,swgdn,wind_speed\n2019-01-01 00:00,2019-01-01 08:00,1.0,0.0,3.0\n2019-01-01 01:00,2019-01-01 09:00,1.5,20.0,3.5\n";
+        let title = format!("# Denver CO (39.73 N, 105.18 W, 1819.6 m)\n# {{\"params\": {{\"height\": 10}}}}\n{body}");
+        assert_eq!(read_weather(&title, "f.csv").unwrap().elevation_m, Some(1819.6));
+        let json = format!("# {{\"params\": {{\"lat\": 1, \"height\": 10, \"elevation\": 250}}}}\n{body}");
+        assert_eq!(read_weather(&json, "f.csv").unwrap().elevation_m, Some(250.0));
+        let none = format!("# {{\"params\": {{\"height\": 10}}}}\n{body}");
+        assert_eq!(read_weather(&none, "f.csv").unwrap().elevation_m, None);
+    }
 }

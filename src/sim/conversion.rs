@@ -9,7 +9,8 @@
 //!
 //! PV (per fleet): GHI → Erbs decomposition → plane-of-array irradiance with
 //! the Hay–Davies sky model and ground reflection (fixed tilt or single-axis
-//! tracking with backtracking) → ASHRAE incidence-angle loss on the beam →
+//! tracking with backtracking) → incidence-angle loss on the beam (the fleet's
+//! `iam_model`: ASHRAE b0 = 0.05 by default, physical, Martin–Ruiz or none) →
 //! cell temperature (SAPM, open rack glass/glass by default, or PVsyst; both
 //! with the wind speed at 10 m) → DC power with the temperature coefficient →
 //! soiling (daily build-up, reset by cleaning, jump at each dust event) and other
@@ -30,9 +31,6 @@ use crate::sim::weather::{Weather, WeatherModel};
 
 /// Reference height of the wind speed used in the cell-temperature model.
 const TEMP_WIND_HEIGHT_M: f64 = 10.0;
-/// ASHRAE incidence-angle modifier coefficient b0 (typical glass, Souka &
-/// Safwat 1966; PVsyst default 0.05).
-const IAM_B0: f64 = 0.05;
 
 #[derive(Debug, Clone)]
 pub struct WindPre {
@@ -315,7 +313,7 @@ fn solar_pre(model: &Model, weather: &WeatherModel, f: &SolarFleet) -> SolarPre 
         let cos_aoi = aoi.to_radians().cos();
         let cos_zen = zen.to_radians().cos();
         let up = zen < 90.0 && cos_aoi > 0.0;
-        beam_factor.push(if up { (cos_aoi * solar::irradiance::iam_ashrae(aoi, IAM_B0)) as f32 } else { 0.0 });
+        beam_factor.push(if up { (cos_aoi * f.iam.at(aoi)) as f32 } else { 0.0 });
         beam_cos.push(if up { cos_aoi as f32 } else { 0.0 });
         // Guard the beam ratio near the horizon as pvlib 0.16's Hay–Davies
         // does (cos Z floored at 0.01745 = cos 89°; the same floor as

@@ -295,6 +295,7 @@ impl<'a> Study<'a> {
         self.prepare(seed, sample, s);
         s.dispatcher.run(self.model, &s.inputs, &mut s.hourly);
         metrics::record(self.model, &s.inputs, &s.fleets, &s.hourly, prof, row);
+        metrics::record_weather(self.model, &s.weather, row);
         debug_assert_eq!(row.len(), self.registry.defs.len(), "metrics row and registry disagree");
     }
 

@@ -91,6 +91,12 @@ impl Registry {
                 add(format!("external.{}.{k}", g.name), u, desc);
             }
         }
+        // Last, so that adding them moved no other column (see `record_weather`).
+        for s in &m.sites {
+            for (k, u, desc) in SITE {
+                add(format!("site.{}.{k}", s.name), u, desc);
+            }
+        }
         Registry { defs: d }
     }
 
@@ -200,6 +206,10 @@ const ELECTROLYSER: &[Def] = &[
 ];
 const GENERATOR: &[Def] =
     &[("output_mwh", "MWh", "energy generated"), ("capacity_factor", "fraction", "energy / (capacity × hours)")];
+const SITE: &[Def] = &[
+    ("ghi_kwh_m2", "kWh/m²", "global horizontal irradiation over the horizon (the sampled or replayed weather)"),
+    ("wind_mean_m_s", "m/s", "mean wind speed at the site's measurement height"),
+];
 const EXTERNAL: &[Def] =
     &[("export_mwh", "MWh", "energy delivered to this grid"), ("import_mwh", "MWh", "energy drawn from this grid")];
 
@@ -365,6 +375,17 @@ fn ratio_above(a: f64, b: f64, min: f64) -> f64 {
 
 /// Reduce one sample's hourly results to a row of metrics (in registry
 /// order), and add its month × hour profile to `prof`.
+/// The per-site weather columns (`site.NAME.*`), appended to a row that
+/// [`record`] filled: annual irradiation and mean wind speed of each site,
+/// the yield-table inputs of issue 16.
+pub fn record_weather(m: &Model, w: &crate::sim::weather::Weather, row: &mut Vec<f64>) {
+    for s in 0..m.sites.len() {
+        let ghi = w.ghi_w_m2.get(s).map_or(0.0, |x| sum(x)) / 1000.0;
+        let wind = w.wind_m_s.get(s).map_or(0.0, |x| ratio(sum(x), x.len() as f64, 0.0));
+        row.extend_from_slice(&[ghi, wind]);
+    }
+}
+
 pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut ProfileSums, row: &mut Vec<f64>) {
     row.clear();
     let hours = m.hours();

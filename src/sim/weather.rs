@@ -19,20 +19,51 @@
 //!   (Ineichen–Perez with monthly Linke turbidity by default, or Haurwitz
 //!   per site with `clear_sky_model`, [`crate::physics::solar`]). The
 //!   clear-sky index is a logistic transform
-//!   `k_c = 1.05·σ(μ_m + s·g)` of `g = √a·d + √(1−a)·c`, a mix of a daily
-//!   AR(1) cloudiness `d` (day-to-day persistence) and the hourly cloud
-//!   process `c`; `μ_m` is solved at set-up so that E[k_c] equals the
-//!   scenario's monthly mean. Spring **dust events** are a two-state Markov
-//!   chain over days in the dust months (mean duration 2 days, expected
-//!   count as given) that scale GHI by `dust_irradiance_factor_pu` and soil
-//!   the PV fleets (`conversion`).
+//!   `k_c = 1.05·σ(μ_m − s·g)` of the cloudiness `g = √a·d + √(1−a)·c`, a
+//!   mix of a daily AR(1) cloudiness `d` (day-to-day persistence) and the
+//!   hourly cloud process `c`; `μ_m` is solved at set-up so that E[k_c]
+//!   equals the scenario's monthly mean (the normal law is symmetric, so
+//!   the sign of `g` does not change it). **Sign convention**: the latent
+//!   `cloud` variable of the correlation matrix is *cloudiness* — larger
+//!   means a lower clear-sky index — so a positive wind–cloud correlation
+//!   makes windy hours cloudier. (Before issue 16 `g` entered with a plus
+//!   sign, and the bundled `rho = 0.2` "windy hours are cloudier" made them
+//!   clearer: +0.08 correlation of wind with the clear-sky index.)
+//! - **Daily wind–cloud coupling**: the wind's latent score is
+//!   `c_wd·d + √(1 − c_wd²)·z_w`, `c_wd` = `wind_cloudiness_daily_correlation`
+//!   (positive: windy days are cloudier, as with frontal passages), so the
+//!   daily cloudiness also moves the day's wind (observed within-month daily
+//!   wind–GHI correlations: −0.15 Po valley TMY, −0.23 Greensboro TMY3, +0.03
+//!   Denver; 0.22 gives −0.2 on the Alxa defaults; docs/validation.md). The
+//!   coupling steps with `d` at midnight like the irradiance does.
+//! - **Interannual anomalies**: each sample year draws a factor
+//!   `1 + σ_w·x_w` on the site's wind speed (floored at 0.5) and
+//!   `1 + σ_g·x_g` on its clear-sky index (capped at 1.05), `x` standard
+//!   normal, correlated across sites with the wind–wind and cloud–cloud
+//!   blocks of the correlation matrix (an assumption: annual anomalies are
+//!   at least as coherent in space as hourly ones). Defaults and sources:
+//!   [`crate::model::WIND_INTERANNUAL_SD_DEFAULT`],
+//!   [`crate::model::IRRADIANCE_INTERANNUAL_SD_DEFAULT`]. Without the layer
+//!   the spread of annual totals came from the hourly and daily persistence
+//!   alone (on the Alxa defaults 3.5 % for the annual mean wind speed and
+//!   2.6 % for annual GHI), set by persistence assumptions rather than by
+//!   the climate's year-to-year variability. One factor per sample: a
+//!   multi-year horizon has one anomaly for all its years.
+//! - Spring **dust events** are a two-state Markov chain over days in the
+//!   dust months (mean duration 2 days, expected count as given) that
+//!   scale GHI by `dust_irradiance_factor_pu` and soil the PV fleets
+//!   (`conversion`). Dust storms are synoptic events (a typical East Asian
+//!   dust storm covers 10⁵–10⁶ km²: Shao & Dong 2006, Global Planet. Change
+//!   52, 1–22), so sites within [`DUST_REGION_RADIUS_KM`] of a region's
+//!   first site share one daily uniform draw: with equal parameters they
+//!   have the same dust days, with different ones nested events.
 //! - **Temperature**: monthly means interpolated between mid-month days,
 //!   a diurnal cosine peaking at 15:00, plus an AR(1) anomaly.
 //!
 //! Not modelled (documented simplifications): a dependence of temperature
-//! or wind on cloudiness beyond the correlation matrix; year-to-year climate
-//! anomalies beyond what the daily/hourly persistence produces (this makes
-//! the spread of annual totals somewhat narrow; see ARCHITECTURE.md).
+//! on cloudiness beyond the correlation matrix; monthly anomalies beyond
+//! what the daily persistence gives; trends; a regime layer for blocking
+//! lulls (wind persistence is one AR(1) plus the daily coupling).
 
 use crate::base::buffers::{reset, size};
 use crate::base::rng;
@@ -72,6 +103,10 @@ pub struct WeatherModel {
     sites: Vec<SitePre>,
     chol: DMatrix<f64>,
     chol_cloud_daily: DMatrix<f64>,
+    /// Cholesky factor of the wind–wind block (interannual wind anomalies).
+    chol_wind: DMatrix<f64>,
+    /// Per site: the index of its dust region's first site.
+    dust_leader: Vec<usize>,
     hours: usize,
     days: usize,
 }
@@ -84,7 +119,14 @@ struct SitePre {
     q_table: Vec<f64>,
     /// Logistic offset by month.
     kc_offset: [f64; 12],
-    spread: f64,
+    /// Minus the logit spread: the cloudiness `g` lowers k_c.
+    neg_spread: f64,
+    /// Weights of the daily cloudiness and of the hourly process in the
+    /// wind's latent score.
+    wind_cloud_w: f64,
+    wind_own_w: f64,
+    wind_iav_sd: f64,
+    kc_iav_sd: f64,
     w_daily: f64,
     w_hourly: f64,
     phi_w: f64,
@@ -110,6 +152,10 @@ pub const KC_MAX: f64 = 1.05;
 /// Mean dust-event duration, days (assumption; DOMAIN.md gives 5–15 dust
 /// days per year in March–May).
 const DUST_MEAN_DAYS: f64 = 2.0;
+/// Sites closer than this to a dust region's first site share its dust
+/// events, km. Assumption from the size of East Asian dust storms (10⁵–10⁶
+/// km², Shao & Dong 2006; a disc of 300 km radius is 2.8·10⁵ km²).
+pub const DUST_REGION_RADIUS_KM: f64 = 300.0;
 
 /// Hours the generator draws before it runs each site's processes over
 /// them (small enough to stay in L1 cache).
@@ -166,7 +212,10 @@ impl WeatherModel {
         let n = model.sites.len();
         let cloud = DMatrix::from_fn(n, n, |i, j| full[(3 * i + 1, 3 * j + 1)]);
         let chol_cloud_daily = nalgebra::Cholesky::new(cloud).map_or_else(|| DMatrix::identity(n, n), |c| c.l());
-        WeatherModel { geometry, sites, chol: l.clone(), chol_cloud_daily, hours, days }
+        let wind = DMatrix::from_fn(n, n, |i, j| full[(3 * i, 3 * j)]);
+        let chol_wind = nalgebra::Cholesky::new(wind).map_or_else(|| DMatrix::identity(n, n), |c| c.l());
+        let dust_leader = dust_regions(&model.sites);
+        WeatherModel { geometry, sites, chol: l.clone(), chol_cloud_daily, chol_wind, dust_leader, hours, days }
     }
 
     pub fn n_sites(&self) -> usize {
@@ -220,8 +269,12 @@ impl WeatherModel {
             let n = h.min(series.len());
             for t in 0..n {
                 out.wind_m_s[s][t] = series.wind_m_s[t].max(0.0);
-                out.ghi_w_m2[s][t] = series.ghi_w_m2[t].max(0.0);
                 out.temp_c[s][t] = series.temp_c[t];
+            }
+            // A wind-only site's data may have no irradiance (resolution
+            // allows it only where no solar fleet uses the site).
+            for (t, g) in out.ghi_w_m2[s][..n].iter_mut().enumerate() {
+                *g = series.ghi_w_m2.get(t).map_or(0.0, |x| x.max(0.0));
             }
             for x in [&mut out.wind_m_s[s], &mut out.ghi_w_m2[s], &mut out.temp_c[s]] {
                 x[n..].fill(0.0);
@@ -243,6 +296,27 @@ impl WeatherModel {
         if n == 0 {
             return;
         }
+        // Interannual factors of this sample year: wind speed, clear-sky index.
+        let (mut xw, mut xg) = (DVector::<f64>::zeros(n), DVector::<f64>::zeros(n));
+        for (s, site) in model.sites.iter().enumerate() {
+            let mut r = rng::stream(seed, sample, "weather.annual", &site.name);
+            xw[s] = r.sample(StandardNormal);
+            xg[s] = r.sample(StandardNormal);
+        }
+        let (xw, xg) = (&self.chol_wind * xw, &self.chol_cloud_daily * xg);
+        let annual: Vec<(f64, f64)> = (0..n)
+            .map(|s| {
+                let p = &self.sites[s];
+                ((1.0 + p.wind_iav_sd * xw[s]).max(0.5), (1.0 + p.kc_iav_sd * xg[s]).max(0.0))
+            })
+            .collect();
+        // Dust: one daily uniform per dust region, from its first site's stream.
+        let mut dust_rng: Vec<Option<rng::Rng>> = (0..n)
+            .map(|s| {
+                (self.dust_leader[s] == s).then(|| rng::stream(seed, sample, "weather.dust", &model.sites[s].name))
+            })
+            .collect();
+        let mut dust_u = vec![0.0f64; n];
         let mut hourly: Vec<rng::Rng> =
             model.sites.iter().map(|s| rng::stream(seed, sample, "weather.hourly", &s.name)).collect();
         let mut daily: Vec<rng::Rng> =
@@ -274,10 +348,15 @@ impl WeatherModel {
                 // The horizon starts at local midnight: day index is t / 24.
                 if t == 0 || cal.hour_of_day[t] == 0 {
                     let day = t / 24;
+                    for (u, r) in dust_u.iter_mut().zip(dust_rng.iter_mut()) {
+                        if let Some(r) = r {
+                            *u = r.random();
+                        }
+                    }
                     for (s, r) in daily.iter_mut().enumerate() {
                         ed[s] = r.sample(StandardNormal);
                         let p = &self.sites[s];
-                        let u: f64 = r.random();
+                        let u = dust_u[self.dust_leader[s]];
                         dust[s] = if p.dust_start[m] <= 0.0 {
                             false
                         } else if dust[s] {
@@ -325,6 +404,7 @@ impl WeatherModel {
                 let zs = &mut z[s];
                 let clear = &self.geometry[s].clear_ghi_w_m2[t0..t1];
                 let dust_s = &dust_day[s];
+                let (wind_f, kc_f) = annual[s];
                 let (wind, ghi, temp) = (&mut wind_m_s[s][t0..t1], &mut ghi_w_m2[s][t0..t1], &mut temp_c[s][t0..t1]);
                 for k in 0..len {
                     let row = &buf[k * w..(k + 1) * w];
@@ -338,10 +418,12 @@ impl WeatherModel {
                         zs[1] = p.phi_c * zs[1] + p.innov[1] * eps[1];
                         zs[2] = p.phi_t * zs[2] + p.innov[2] * eps[2];
                     }
-                    wind[k] = p.scale[m][hd] * p.quantile(zs[0]);
+                    let d = row[3 * n + s];
+                    let zw = p.wind_cloud_w * d + p.wind_own_w * zs[0];
+                    wind[k] = p.scale[m][hd] * wind_f * p.quantile(zw);
                     ghi[k] = if clear[k] > 0.0 {
-                        let g = p.w_daily * row[3 * n + s] + p.w_hourly * zs[1];
-                        let kc = KC_MAX * logistic(p.kc_offset[m] + p.spread * g);
+                        let g = p.w_daily * d + p.w_hourly * zs[1];
+                        let kc = (kc_f * KC_MAX * logistic(p.kc_offset[m] + p.neg_spread * g)).min(KC_MAX);
                         clear[k] * kc * if dust_s[t / 24] { p.dust_factor } else { 1.0 }
                     } else {
                         0.0
@@ -430,7 +512,11 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
         scale,
         q_table,
         kc_offset,
-        spread: s.clear_sky_index_spread,
+        neg_spread: -s.clear_sky_index_spread,
+        wind_cloud_w: s.wind_cloudiness_daily_correlation,
+        wind_own_w: (1.0 - s.wind_cloudiness_daily_correlation.powi(2)).sqrt(),
+        wind_iav_sd: s.wind_interannual_sd_pu,
+        kc_iav_sd: s.irradiance_interannual_sd_pu,
         w_daily: s.clear_sky_index_daily_share.sqrt(),
         w_hourly: (1.0 - s.clear_sky_index_daily_share).sqrt(),
         phi_w: s.wind_hourly_persistence,
@@ -448,6 +534,29 @@ fn site_pre(model: &Model, s: &Site) -> SitePre {
         dust_start,
         dust_factor: s.dust_irradiance_factor_pu,
     }
+}
+
+/// Great-circle distance between two sites, km (haversine, mean Earth
+/// radius 6,371 km).
+pub fn distance_km(a: &Site, b: &Site) -> f64 {
+    let (p1, p2) = (a.latitude_deg.to_radians(), b.latitude_deg.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.longitude_deg - a.longitude_deg).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Dust regions: each site joins the first earlier region whose first site
+/// is within [`DUST_REGION_RADIUS_KM`], or starts its own (scenario order,
+/// so the grouping is deterministic). Returns each site's region's first
+/// site.
+pub fn dust_regions(sites: &[Site]) -> Vec<usize> {
+    let mut leader = Vec::with_capacity(sites.len());
+    for (s, site) in sites.iter().enumerate() {
+        let l = (0..s).find(|&j| leader[j] == j && distance_km(&sites[j], site) <= DUST_REGION_RADIUS_KM).unwrap_or(s);
+        leader.push(l);
+    }
+    leader
 }
 
 /// Solar geometry and clear-sky irradiance at the middle of every hour.

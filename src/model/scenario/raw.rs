@@ -215,6 +215,12 @@ pub struct RawSite {
     #[serde(default)]
     pub clear_sky_index_hourly_persistence: Option<f64>,
     #[serde(default)]
+    pub wind_cloudiness_daily_correlation: Option<f64>,
+    #[serde(default)]
+    pub wind_interannual_sd_pu: Option<f64>,
+    #[serde(default)]
+    pub irradiance_interannual_sd_pu: Option<f64>,
+    #[serde(default)]
     pub linke_turbidity_monthly: Option<Vec<f64>>,
     #[serde(default)]
     pub clear_sky_model: Option<String>,
@@ -396,6 +402,12 @@ pub struct RawSolarFleet {
     pub module_efficiency_pu: Option<f64>,
     #[serde(default)]
     pub absorptance_pu: Option<f64>,
+    #[serde(default)]
+    pub iam_model: Option<String>,
+    #[serde(default)]
+    pub iam_b0: Option<f64>,
+    #[serde(default)]
+    pub iam_a_r: Option<f64>,
     #[serde(default)]
     pub inverter_model: Option<String>,
     #[serde(default)]

@@ -255,6 +255,24 @@ pub const SECTIONS: &[Section] = &[
                 "Hour-to-hour autocorrelation of the hourly cloud process.",
             ),
             (
+                "wind_cloudiness_daily_correlation",
+                "number",
+                "0",
+                "Correlation (−0.9 to 0.9) of the latent wind process with the day's cloudiness; positive: windy days are cloudier (frontal passages). The wind's latent score is c·d + √(1−c²)·z with d the daily cloudiness state; c = 0.22 gives a within-month daily wind–GHI correlation ≈ −0.2 on the Alxa defaults (docs/validation.md).",
+            ),
+            (
+                "wind_interannual_sd_pu",
+                "number",
+                "0.035",
+                "Year-to-year factor on the site's wind speed: each sample year draws 1 + σ·N(0,1) (floored at 0.5), correlated across sites as their wind innovations. Published σ of the annual mean wind speed: 4–6 % (Pryor et al. 2018; Watson 2014); the default adds to the 3.5 % the hourly persistence gives for a total of 5 %; 0 switches the layer off.",
+            ),
+            (
+                "irradiance_interannual_sd_pu",
+                "number",
+                "0.025",
+                "Year-to-year factor on the site's clear-sky index (capped at 1.05), drawn per sample year like the wind's, correlated as the cloud innovations. Annual GHI CV 2–5 % (Gueymard & Wilcox 2011); 0 switches it off.",
+            ),
+            (
                 "linke_turbidity_monthly",
                 "12 numbers",
                 "solar::clearsky default",
@@ -389,7 +407,7 @@ pub const SECTIONS: &[Section] = &[
     (
         "correlation",
         "[[correlation]]",
-        "Correlation of the hourly innovations of two site variables (`site.wind`, `site.cloud`, `site.temperature`); unlisted pairs are 0. The matrix must be positive definite.",
+        "Correlation of the hourly innovations of two site variables (`site.wind`, `site.cloud`, `site.temperature`); unlisted pairs are 0. The matrix must be positive definite. Sign convention: `cloud` is cloudiness, rising as the clear-sky index falls, so a positive wind–cloud rho makes windy hours cloudier (before issue 16 the generator used clearness, the opposite sign).",
         &[
             ("a", "string", "required", "First variable, `site.variable`."),
             ("b", "string", "required", "Second variable."),
@@ -459,6 +477,14 @@ pub const SECTIONS: &[Section] = &[
                 "sapm",
                 "Cell temperature from plane-of-array irradiance, air temperature and the 10 m wind speed: sapm (King et al. 2004, SAND2004-3535, Eq. 11–12) or pvsyst (PVsyst heat-loss factors U = U_c + U_v·WS).",
             ),
+            (
+                "iam_model",
+                "string",
+                "ashrae",
+                "Incidence-angle loss of the beam on the plane of array: ashrae (1 − b0·(1/cos θ − 1), Souka & Safwat 1966), physical (Fresnel + Bouguer, De Soto et al. 2006, glass n = 1.526, K = 4 /m, L = 2 mm), martin-ruiz ((1 − e^(−cos θ/a_r))/(1 − e^(−1/a_r)), Martin & Ruiz 2001) or none; the formulas of pvlib's iam.ashrae, iam.physical and iam.martin_ruiz. The diffuse is not reduced.",
+            ),
+            ("iam_b0", "number", "0.05", "iam_model = \"ashrae\": b0 (0 to 0.5; 0.05 typical glass)."),
+            ("iam_a_r", "number", "0.16", "iam_model = \"martin-ruiz\": a_r (0.01 to 1; 0.16 typical c-Si glass)."),
             (
                 "sapm_mounting",
                 "string",

@@ -464,7 +464,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     // ---- sites
     let mut sites: Vec<Site> = raw.site.iter().enumerate().map(|(i, s)| resolve_site(&mut cx, i, s)).collect();
     for (i, (site, r)) in sites.iter_mut().zip(&raw.site).enumerate() {
-        site.data = site_data(&mut cx, i, r, source, utc_offset);
+        // Irradiance is needed where a solar fleet uses the site.
+        let needs_ghi = raw.solar_fleet.iter().any(|f| f.site == r.name);
+        site.data = site_data(&mut cx, i, r, source, utc_offset, needs_ghi);
         if let Some(d) = &site.data {
             // Wind speeds of the data are at the data's height.
             site.wind_height_m = d.series.wind_height_m;
@@ -686,6 +688,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
         };
         let cell_temperature = resolve_cell_temperature(&mut cx, &b, s);
+        let iam = resolve_iam(&mut cx, &b, s);
         let (inverter, inverter_efficiency_pu) = resolve_inverter(&mut cx, &b, s);
         solar_fleets.push(SolarFleet {
             name: s.name.clone(),
@@ -741,6 +744,7 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
                 "fraction per °C",
             ),
             cell_temperature,
+            iam,
             noct_c: cx.num(&b, "noct_c", s.noct_c, 45.0, 30.0, 60.0, "°C"),
             losses_pu: cx.num(&b, "losses_pu", s.losses_pu, 0.09, 0.0, 0.9, "fraction"),
             inverter_efficiency_pu,
@@ -1306,6 +1310,47 @@ fn resolve_economics(
     }
 }
 
+/// Incidence-angle modifier of a PV fleet's beam: ashrae (default, b0 =
+/// 0.05 as before the key existed), physical, martin-ruiz or none; a
+/// coefficient of another model is an error rather than silently ignored.
+fn resolve_iam(cx: &mut Ctx, b: &[Seg], s: &RawSolarFleet) -> crate::model::Iam {
+    use crate::model::Iam;
+    let name = s.iam_model.as_deref().unwrap_or("ashrae");
+    let own: &[&str] = match name {
+        "ashrae" => &["iam_b0"],
+        "martin-ruiz" => &["iam_a_r"],
+        "physical" | "none" => &[],
+        _ => {
+            cx.bad(
+                key(b, "iam_model"),
+                format!("unknown incidence-angle model `{name}`{}", suggest(name, &Iam::NAMES)),
+                Iam::NAMES.join(", "),
+            );
+            return Iam::Ashrae { b0: 0.05 };
+        }
+    };
+    for (k, given) in [("iam_b0", s.iam_b0.is_some()), ("iam_a_r", s.iam_a_r.is_some())] {
+        if given && !own.contains(&k) {
+            cx.bad(
+                key(b, k),
+                format!("has no effect with iam_model = \"{name}\""),
+                format!(
+                    "remove it, or set iam_model = \"{}\" (the model it belongs to)",
+                    if k == "iam_b0" { "ashrae" } else { "martin-ruiz" }
+                ),
+            );
+        }
+    }
+    match name {
+        "ashrae" => Iam::Ashrae { b0: cx.num(b, "iam_b0", s.iam_b0, 0.05, 0.0, 0.5, "ASHRAE coefficient b0") },
+        "martin-ruiz" => {
+            Iam::MartinRuiz { a_r: cx.num(b, "iam_a_r", s.iam_a_r, 0.16, 0.01, 1.0, "angular losses coefficient a_r") }
+        }
+        "physical" => Iam::Physical,
+        _ => Iam::None,
+    }
+}
+
 /// Cell-temperature model of a PV fleet: SAPM (default, open rack
 /// glass/glass as before the option existed) or PVsyst; a coefficient of
 /// the other model is an error rather than silently ignored.
@@ -1625,6 +1670,33 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
             0.99,
             "hour-to-hour autocorrelation",
         ),
+        wind_cloudiness_daily_correlation: cx.num(
+            &b,
+            "wind_cloudiness_daily_correlation",
+            s.wind_cloudiness_daily_correlation,
+            0.0,
+            -0.9,
+            0.9,
+            "correlation (positive: windy days are cloudier)",
+        ),
+        wind_interannual_sd_pu: cx.num(
+            &b,
+            "wind_interannual_sd_pu",
+            s.wind_interannual_sd_pu,
+            WIND_INTERANNUAL_SD_DEFAULT,
+            0.0,
+            0.3,
+            "fraction of the annual mean wind speed",
+        ),
+        irradiance_interannual_sd_pu: cx.num(
+            &b,
+            "irradiance_interannual_sd_pu",
+            s.irradiance_interannual_sd_pu,
+            IRRADIANCE_INTERANNUAL_SD_DEFAULT,
+            0.0,
+            0.3,
+            "fraction of the annual clear-sky index",
+        ),
         linke_turbidity_monthly: cx.array12(
             &b,
             "linke_turbidity_monthly",
@@ -1691,7 +1763,14 @@ fn resolve_site(cx: &mut Ctx, i: usize, s: &RawSite) -> Site {
 }
 
 /// Load a site's weather data file, when the site has one.
-fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h: f64) -> Option<SiteData> {
+fn site_data(
+    cx: &mut Ctx,
+    i: usize,
+    s: &RawSite,
+    source: &Source,
+    utc_offset_h: f64,
+    needs_ghi: bool,
+) -> Option<SiteData> {
     let b = idx("site", i);
     if s.data_file.is_none() && s.generic.is_some() {
         cx.bad(
@@ -1774,18 +1853,24 @@ fn site_data(cx: &mut Ctx, i: usize, s: &RawSite, source: &Source, utc_offset_h:
             return None;
         }
     };
-    let missing: Vec<&str> =
-        [("GHI", series.has_ghi()), ("temperature", series.has_temp()), ("wind speed", series.has_wind())]
-            .iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(n, _)| *n)
-            .collect();
+    // GHI only where a solar fleet needs it (a wind-only site needs no fake
+    // irradiance column; its GHI is then zero in every hour).
+    let missing: Vec<&str> = [
+        ("GHI", series.has_ghi() || !needs_ghi),
+        ("temperature", series.has_temp()),
+        ("wind speed", series.has_wind()),
+    ]
+    .iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(n, _)| *n)
+    .collect();
     if !missing.is_empty() {
         cx.problems.push(PathProblem {
             path: key(&b, "data_file"),
             file: Some((name, None)),
             problem: format!("has no {}", missing.join(", ")),
-            accepted: "weather data with GHI, air temperature and wind speed".into(),
+            accepted: "weather data with air temperature and wind speed, and GHI where a solar fleet uses the site"
+                .into(),
         });
         return None;
     }
@@ -1950,13 +2035,10 @@ fn generic_spec(cx: &mut Ctx, b: &[Seg], s: &RawSite) -> Option<crate::data::gen
     if generic::temp_unit(&temperature_unit).is_none() {
         cx.bad(key(&gb, "temperature_unit"), format!("unknown unit `{temperature_unit}`"), generic::TEMPERATURE_UNITS);
     }
+    // No irradiance column at all is allowed: the site's check then asks
+    // for GHI only if a solar fleet uses the site.
     match (&g.ghi_column, &g.dni_column, &g.dhi_column) {
-        (Some(_), None, None) | (None, Some(_), Some(_)) => {}
-        (None, None, None) => cx.bad(
-            key(&gb, "ghi_column"),
-            "no irradiance column",
-            "ghi_column, or dni_column and dhi_column (GHI = DNI·cos z + DHI)",
-        ),
+        (Some(_), None, None) | (None, Some(_), Some(_)) | (None, None, None) => {}
         (Some(_), _, _) => cx.bad(
             key(&gb, if g.dni_column.is_some() { "dni_column" } else { "dhi_column" }),
             "given together with ghi_column",

@@ -159,8 +159,34 @@ pub fn haurwitz(apparent_zenith_deg: f64) -> f64 {
 /// dry continental high site. Values are the site's own (not sea-level
 /// normalised). Replace with site data where available: e.g. Denver (39.74 N)
 /// reads 2.6–4.2 and Phoenix 2.3–3.7 in the same table.
+///
+/// Until issue 16 each month held the next month's value (January had
+/// February's 2.0, …, December January's 1.6), which put monthly clear-sky
+/// GHI off by up to ±2.5 %; [`LINKE_TURBIDITY_SOURCE_MONTHLY`] is the source
+/// table with each value labelled by its month, and a test checks this
+/// constant against it month by month.
 pub const LINKE_TURBIDITY_DEFAULT_MONTHLY: [f64; 12] =
-    [1.6, 2.0, 2.25, 2.7, 2.65, 2.75, 2.85, 2.4, 2.2, 1.75, 1.65, 1.6];
+    [1.6, 1.6, 2.0, 2.25, 2.7, 2.65, 2.75, 2.85, 2.4, 2.2, 1.75, 1.65];
+
+/// The source table of [`LINKE_TURBIDITY_DEFAULT_MONTHLY`] as read from pvlib
+/// 0.16.1 `LinkeTurbidities.h5` (stored as uint8 × 20) at 37.885 N, 105.403
+/// E: `lookup_linke_turbidity(times, 37.885, 105.403, interp_turbidity=False)`
+/// on the 15th of each month, as (month 1–12, value) pairs so that no value
+/// can slip to a neighbouring month unnoticed.
+pub const LINKE_TURBIDITY_SOURCE_MONTHLY: [(u32, f64); 12] = [
+    (1, 1.6),
+    (2, 1.6),
+    (3, 2.0),
+    (4, 2.25),
+    (5, 2.7),
+    (6, 2.65),
+    (7, 2.75),
+    (8, 2.85),
+    (9, 2.4),
+    (10, 2.2),
+    (11, 1.75),
+    (12, 1.65),
+];
 
 #[cfg(test)]
 mod tests {
@@ -273,6 +299,19 @@ mod tests {
         }
         assert_eq!(haurwitz(90.0), 0.0);
         assert_eq!(haurwitz(135.0), 0.0);
+    }
+
+    #[test]
+    fn linke_default_matches_source_month_by_month() {
+        for (i, &(month, value)) in LINKE_TURBIDITY_SOURCE_MONTHLY.iter().enumerate() {
+            assert_eq!(month as usize, i + 1, "source table out of order");
+            assert_eq!(LINKE_TURBIDITY_DEFAULT_MONTHLY[i], value, "month {month}");
+        }
+        // The climatology's seasonal shape at this site: clearest in
+        // winter (Dec–Feb ≤ 1.65), most turbid in late summer (August).
+        let max = LINKE_TURBIDITY_DEFAULT_MONTHLY.iter().cloned().fold(0.0, f64::max);
+        assert_eq!(LINKE_TURBIDITY_DEFAULT_MONTHLY[7], max);
+        assert!([0, 1, 11].iter().all(|&m| LINKE_TURBIDITY_DEFAULT_MONTHLY[m] <= 1.65));
     }
 
     #[test]
