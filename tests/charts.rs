@@ -492,3 +492,52 @@ fn report_loads_in_headless_chromium() {
 fn table(samples_csv: &[u8]) -> chart::data::Table {
     chart::data::Table::parse(samples_csv, "samples.csv").expect("samples.csv parses")
 }
+
+/// The summary with the mean of `key` replaced.
+fn with_mean(summary: &Summary, key: &str, mean: f64) -> Summary {
+    let mut s = summary.clone();
+    let m = s.metrics.iter_mut().find(|m| m.estimate.key == key).unwrap_or_else(|| panic!("{key}"));
+    m.estimate.mean = mean;
+    s
+}
+
+#[test]
+fn report_and_terminal_show_economics_with_intervals_and_assumptions() {
+    let r = run();
+    let html = report_for(&r.summary, &r.charts);
+    for needle in [
+        "<section id=\"economics\">",
+        "Net present value",
+        "LCOE of renewables used",
+        "Capital by part",
+        "Line capital",
+        "Assumptions: prices and costs",
+        "Export tariff",
+        "<code>hvdc_converter_capex_cny_per_kw</code>",
+        // Key results by people's names, in display units.
+        "Curtailed energy",
+        "GWh",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle:?}");
+    }
+    let table = renewplan::present::terminal::table(&r.summary);
+    for needle in ["Utilisation rate", "95 % CI of the mean", "Net present value", "LCOH", "bn CNY"] {
+        assert!(table.contains(needle), "terminal table lacks {needle:?}:\n{table}");
+    }
+    // The bundled plan's electrolysers run well over 500 h: LCOH is a price.
+    assert!(!table.contains("not shown"), "{table}");
+}
+
+#[test]
+fn a_levelised_cost_on_too_few_full_load_hours_is_flagged_not_priced() {
+    let r = run();
+    let idle = with_mean(&r.summary, "economics.lcoh_full_load_h", 3.0);
+    let lcoh = r.summary.metrics.iter().find(|m| m.estimate.key == "economics.lcoh_cny_per_kg").unwrap();
+    let price = renewplan::base::fmt::fmt_num(lcoh.estimate.mean);
+    let table = renewplan::present::terminal::table(&idle);
+    let row = table.lines().find(|l| l.starts_with("LCOH")).expect("LCOH row");
+    assert!(!row.contains(&price), "{row}");
+    assert!(table.contains("LCOH: not shown: it rests on 3 full-load hours a year (below 500)"), "{table}");
+    let html = report_for(&idle, &r.charts);
+    assert!(html.contains("<tr class=\"flag\">") && html.contains("rests on 3 full-load hours"));
+}
