@@ -136,7 +136,7 @@ fn svgs_are_well_formed_and_carry_title_and_footer() {
 #[test]
 fn render_all_and_render_agree_and_are_deterministic() {
     let r = run();
-    let again = chart::render(&r.summary, table(&r.samples), &r.hourly).unwrap();
+    let again = chart::render(&r.summary, table(&r.samples), &r.hourly, chart::Formats::All).unwrap();
     assert_eq!(again.len(), r.charts.len());
     for ((a, x), (b, y)) in again.iter().zip(&r.charts) {
         assert_eq!(a, b);
@@ -159,7 +159,7 @@ fn chinese_names_render_as_real_glyphs() {
     let r = run();
     let draw = |zone: &str| {
         let s = renamed("阿拉善-2030", "孪井滩 2030 规划", zone);
-        chart::render(&s, table(&r.samples), &r.hourly).unwrap()
+        chart::render(&s, table(&r.samples), &r.hourly, chart::Formats::All).unwrap()
     };
     let a = draw("孪井滩");
     let b = draw("宁夏区");
@@ -420,7 +420,7 @@ fn report_is_self_contained_and_well_formed() {
 fn report_escapes_user_strings() {
     let r = run();
     let s = renamed("<b>&\"", "<script>alert(1)</script>", "z<i>'");
-    let charts = chart::render(&s, table(&r.samples), &r.hourly).unwrap();
+    let charts = chart::render(&s, table(&r.samples), &r.hourly, chart::Formats::All).unwrap();
     let html = report_for(&s, &charts);
     assert!(!html.contains("<b>&\""));
     assert!(!html.contains("<script>"));

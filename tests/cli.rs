@@ -199,6 +199,28 @@ fn run_writes_the_result_files() {
     }
 }
 
+#[test]
+fn charts_option_chooses_the_chart_files() {
+    let tmp = TempDir::new().unwrap();
+    let ok = write(tmp.path(), "ok.toml", OK);
+    let run = |formats: &str, out: &str| {
+        bin().args(["run", "-n", "2", "-q", "--charts", formats, "-o", out]).arg(&ok).current_dir(tmp.path()).assert()
+    };
+    run("none", "none").success();
+    let none = tmp.path().join("none");
+    assert!(!none.join("charts").exists(), "no chart files with --charts none");
+    let page = std::fs::read_to_string(none.join("report.html")).unwrap();
+    assert!(page.contains("No charts were drawn") && page.contains("Key results"));
+    run("svg", "svg").success();
+    let charts = names_in(&tmp.path().join("svg/charts"));
+    assert!(!charts.is_empty() && charts.iter().all(|n| n.ends_with(".svg")), "{charts:?}");
+    run("png", "png").success();
+    let charts = names_in(&tmp.path().join("png/charts"));
+    assert!(!charts.is_empty() && charts.iter().all(|n| n.ends_with(".png")), "{charts:?}");
+    run("jpeg", "bad").code(2).stderr(predicate::str::contains("none, svg, png, all"));
+    assert!(!tmp.path().join("bad").exists());
+}
+
 /// summary.json without its timing (wall-clock time and thread count).
 fn summary_without_timing(dir: &Path) -> serde_json::Value {
     let mut v: serde_json::Value =

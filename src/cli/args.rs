@@ -120,6 +120,16 @@ pub struct RunArgs {
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Chart files to draw: none, svg, png or all (report.html inlines the
+    /// SVGs when drawn).
+    #[arg(long, value_name = "FORMATS", default_value = "all", value_parser = parse_charts)]
+    pub charts: crate::present::chart::Formats,
+}
+
+fn parse_charts(s: &str) -> Result<crate::present::chart::Formats, String> {
+    crate::present::chart::Formats::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a chart format; accepted: {}", crate::present::chart::Formats::NAMES.join(", "))
+    })
 }
 
 /// Options shared by the study commands (`sweep`, `size`, `buildout`).
