@@ -541,3 +541,46 @@ fn a_levelised_cost_on_too_few_full_load_hours_is_flagged_not_priced() {
     let html = report_for(&idle, &r.charts);
     assert!(html.contains("<tr class=\"flag\">") && html.contains("rests on 3 full-load hours"));
 }
+
+/// The texts of an SVG's `<text>` elements.
+fn svg_texts(svg: &[u8]) -> Vec<String> {
+    let text = std::str::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(text).unwrap();
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or_default().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn export_duration_axis_fits_the_corridor_not_the_unlimited_curve() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/export-duration.svg"));
+    // The base plan's 2.9 GW corridor: ticks in MW up to a few thousand; the
+    // unlimited curve (≈ 23 GW) is cut at the top and says so.
+    assert!(texts.iter().any(|t| t.contains("cut at the axis top")), "{texts:?}");
+    let ticks: Vec<f64> = texts.iter().filter_map(|t| t.replace(',', "").parse::<f64>().ok()).collect();
+    // plotters writes the value-axis ticks first, then the hour-axis ticks
+    // (each run starts at 0).
+    let second_zero = ticks.iter().skip(1).position(|v| *v == 0.0).map_or(ticks.len(), |i| i + 1);
+    let y_top = ticks[..second_zero].iter().copied().fold(0.0, f64::max);
+    assert!(y_top > 2900.0 && y_top <= 4500.0, "value axis top {y_top}: {ticks:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Transfer limit, all circuits")));
+}
+
+#[test]
+fn utilisation_distribution_labels_are_distinct_and_far_lines_do_not_stretch_it() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/utilisation-distribution.svg"));
+    let ticks: Vec<&String> = texts.iter().filter(|t| t.replace(',', "").parse::<f64>().is_ok()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &ticks {
+        assert!(seen.insert(t.as_str()), "tick label {t} appears twice: {ticks:?}");
+    }
+    // The base plan is near 38 %: the policy lines are off scale, said in the
+    // legend, not drawn as labels on the plot.
+    assert!(texts.iter().any(|t| t.contains("off scale to the right")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "95 % policy line"), "{texts:?}");
+    let xs: Vec<f64> = ticks.iter().filter(|t| t.contains('.')).filter_map(|t| t.parse().ok()).collect();
+    assert!(xs.len() >= 4 && xs.iter().all(|x| (30.0..50.0).contains(x)), "x axis stretched: {xs:?}");
+}
