@@ -584,3 +584,29 @@ fn utilisation_distribution_labels_are_distinct_and_far_lines_do_not_stretch_it(
     let xs: Vec<f64> = ticks.iter().filter(|t| t.contains('.')).filter_map(|t| t.parse().ok()).collect();
     assert!(xs.len() >= 4 && xs.iter().all(|x| (30.0..50.0).contains(x)), "x axis stretched: {xs:?}");
 }
+
+#[test]
+fn capacity_chart_draws_pv_in_mwac_beside_the_ac_line_ratings() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/capacity.svg"));
+    // "AC MWac (DC MWdc)": the bar is the inverter rating, the label adds the
+    // array (the base plan's DC/AC ratio is about 1.25).
+    let pv = texts.iter().find(|t| t.contains("MWac (") && t.ends_with("MWdc)")).unwrap_or_else(|| panic!("{texts:?}"));
+    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_else(|e| panic!("{s}: {e}"));
+    let (ac, rest) = pv.split_once(" MWac (").expect("AC first");
+    let dc = num(rest.trim_end_matches(" MWdc)"));
+    let ratio = dc / num(ac);
+    assert!((1.1..1.5).contains(&ratio), "{pv}: DC/AC {ratio}");
+    assert!(texts.iter().any(|t| t.contains("solar in MWac")), "{texts:?}");
+}
+
+#[test]
+fn sized_keys_are_named_with_their_unit() {
+    assert_eq!(
+        chart::size_axis("line.uhvdc-800kv.circuit_mw"),
+        "line uhvdc-800kv, rating per circuit or HVDC pole (MW)"
+    );
+    assert_eq!(chart::size_axis("storage.bess.energy_mwh"), "storage bess, energy (MWh)");
+    assert_eq!(chart::size_axis("solar_fleet.pv.capacity_mwdc"), "solar fleet pv, capacity (MWdc)");
+    assert_eq!(chart::size_axis("line.l.loss_pu"), "line l, loss pu (per unit)");
+}

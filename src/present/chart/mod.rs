@@ -86,7 +86,7 @@ impl Kind {
     pub const fn caption(self) -> &'static str {
         match self {
             Kind::Capacity => {
-                "Installed capacity in the study year by technology (solar in MWdc), with the transfer limit of the lines to external grids and the mean firm load for scale."
+                "Installed capacity in the study year by technology (solar in MWac, the inverter rating, like the line ratings; MWdc in the label), with the transfer limit of the lines to external grids and the mean firm load for scale."
             }
             Kind::EnergyBalance => {
                 "Where the available wind and solar energy went in a year: bars are means across sampled years, whiskers span P10–P90; sources and uses balance."
@@ -412,25 +412,75 @@ pub fn render_size(s: &crate::study::Sizing, scenario: &str, samples: u64, seed:
         .iter()
         .map(|e| sweep::Point { size: e.value, estimate: e.estimate, low: e.ci95_low, high: e.ci95_high })
         .collect();
-    let stat = format!("{:?}", s.target.stat).to_lowercase();
+    let stat = match format!("{:?}", s.target.stat).to_lowercase() {
+        m if m == "mean" => m,
+        p => p.to_uppercase(),
+    };
+    let what = size_axis(&s.key);
     let title = format!(
-        "Sizing {} for {} {} {}",
-        s.key,
+        "Sizing for {stat} of {} {} {}",
         s.target.metric,
         if s.target.at_least { "≥" } else { "≤" },
         s.target.threshold
     );
-    let sub =
-        format!("{stat} of {} at each evaluated size, 95 % confidence band; common random numbers", s.target.metric);
+    let sub = format!(
+        "{stat} of {} at each evaluated value of {}, 95 % confidence band; common random numbers",
+        s.target.metric, s.key
+    );
     let target = Some((s.target.threshold, format!("target {}", s.target.threshold)));
     let answer = s.answer.map(|a| (a, format!("answer {}", crate::base::fmt::fmt_num(a))));
     let y = format!("{} ({stat})", s.target.metric);
     let (svg, png) = draw_both(
-        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
-        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
+        |r| sweep::size_curve(r, &meta, &title, &sub, &what, &y, &points, target.clone(), answer.clone()),
+        |r| sweep::size_curve(r, &meta, &title, &sub, &what, &y, &points, target.clone(), answer.clone()),
     )
     .map_err(err)?;
     Ok(vec![("charts/size.svg".into(), svg.into_bytes()), ("charts/size.png".into(), png)])
+}
+
+/// A sized key `TABLE.NAME.FIELD` for people, with its unit: e.g.
+/// `line.uhvdc-800kv.circuit_mw` → "line uhvdc-800kv, rating per circuit
+/// or HVDC pole (MW)".
+pub fn size_axis(key: &str) -> String {
+    let mut parts = key.splitn(3, '.');
+    let (table, name, field) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let known = [
+        ("circuit_mw", "rating per circuit or HVDC pole", "MW"),
+        ("capacity_mw", "capacity", "MW"),
+        ("capacity_mwdc", "capacity", "MWdc"),
+        ("capacity_mwac", "inverter capacity", "MWac"),
+        ("charge_mw", "charge rating", "MW"),
+        ("discharge_mw", "discharge rating", "MW"),
+        ("energy_mwh", "energy", "MWh"),
+        ("mw", "power", "MW"),
+        ("max_export_mw", "export limit", "MW"),
+        ("max_import_mw", "import limit", "MW"),
+        ("circuits", "circuits", "count"),
+        ("length_km", "length", "km"),
+    ];
+    let (what, unit) =
+        known.iter().find(|(f, _, _)| *f == field).map(|(_, w, u)| (w.to_string(), *u)).unwrap_or_else(|| {
+            let unit = ["_mwh", "_mw", "_km", "_pu", "_h", "_kg"].iter().find(|u| field.ends_with(*u)).map_or(
+                "",
+                |u| match *u {
+                    "_mwh" => "MWh",
+                    "_mw" => "MW",
+                    "_km" => "km",
+                    "_pu" => "per unit",
+                    "_h" => "h",
+                    _ => "kg",
+                },
+            );
+            (field.replace('_', " "), unit)
+        });
+    let table = table.replace('_', " ");
+    if field.is_empty() {
+        key.to_string()
+    } else if unit.is_empty() {
+        format!("{table} {name}, {what}")
+    } else {
+        format!("{table} {name}, {what} ({unit})")
+    }
 }
 
 /// Installed capacity by technology and study year (the build-out chart),
