@@ -123,6 +123,19 @@ fn headline_table(out: &mut String, summary: &Summary, list: &[Headline], lang: 
     out.push_str("</tbody></table>\n");
 }
 
+/// An input number for people: whole numbers without decimals, others to
+/// 4 significant figures without trailing zeros (90 km, 6 %, 0.032 bn).
+fn tidy(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    if x.fract() == 0.0 {
+        return int(x);
+    }
+    let s = fmt_num(x);
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
 /// A number from the model's JSON.
 fn num_of(v: &Value, k: &str) -> f64 {
     v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN)
@@ -167,7 +180,7 @@ fn economics(out: &mut String, summary: &Summary, lang: Lang) {
                 out,
                 "<tr><td>{}</td><td>{}</td></tr>",
                 esc(lang.pick(en, zh)),
-                esc(&capex.show(lang, num_of(ec, k)))
+                esc(&tidy(num_of(ec, k) * capex.scale(lang)))
             );
         }
         out.push_str("</tbody></table>\n");
@@ -198,11 +211,11 @@ fn economics(out: &mut String, summary: &Summary, lang: Lang) {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&str_of(l.get("name").unwrap_or(&Value::Null))),
                 if hvdc { "HVDC" } else { "AC" },
-                esc(&fmt_num(num_of(l, "rating_mw"))),
-                esc(&fmt_num(num_of(l, "length_km"))),
-                esc(&fmt_num(num_of(l, "capex_cny_per_mw_km"))),
-                if hvdc { esc(&fmt_num(num_of(l, "converter_capex_cny_per_kw"))) } else { "—".into() },
-                esc(&capex.show(lang, num_of(l, "capex_cny")))
+                esc(&tidy(num_of(l, "rating_mw"))),
+                esc(&tidy(num_of(l, "length_km"))),
+                esc(&tidy(num_of(l, "capex_cny_per_mw_km"))),
+                if hvdc { esc(&tidy(num_of(l, "converter_capex_cny_per_kw"))) } else { "—".into() },
+                esc(&tidy(num_of(l, "capex_cny") * capex.scale(lang)))
             );
         }
         out.push_str("</tbody></table>\n");
@@ -225,7 +238,7 @@ fn economics(out: &mut String, summary: &Summary, lang: Lang) {
         for a in assumptions {
             let unit = str_of(a.get("unit").unwrap_or(&Value::Null));
             let v = num_of(a, "value");
-            let shown = if unit.starts_with("fraction") { format!("{} %", fmt_num(v * 100.0)) } else { fmt_num(v) };
+            let shown = if unit.starts_with("fraction") { format!("{} %", tidy(v * 100.0)) } else { tidy(v) };
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td></tr>",
