@@ -221,6 +221,41 @@ fn charts_option_chooses_the_chart_files() {
     assert!(!tmp.path().join("bad").exists());
 }
 
+#[test]
+fn lang_zh_writes_the_report_in_chinese() {
+    let tmp = TempDir::new().unwrap();
+    let ok = write(tmp.path(), "ok.toml", OK);
+    bin()
+        .args(["run", "-n", "2", "-q", "--charts", "none", "--lang", "zh", "-o", "zh"])
+        .arg(&ok)
+        .current_dir(tmp.path())
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(tmp.path().join("zh/report.html")).unwrap();
+    for needle in [
+        "lang=\"zh-CN\"",
+        "主要结果",
+        "新能源利用率",
+        "弃风弃光电量",
+        "外送电量",
+        "制氢量",
+        "经济性",
+        "度电成本",
+        "假设：价格与造价",
+    ] {
+        assert!(page.contains(needle), "report lacks {needle}");
+    }
+    roxmltree::Document::parse_with_options(&page, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
+        .expect("well-formed");
+    bin()
+        .args(["run", "-n", "2", "-q", "--lang", "fr", "-o", "fr"])
+        .arg(&ok)
+        .current_dir(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("en, zh"));
+}
+
 /// summary.json without its timing (wall-clock time and thread count).
 fn summary_without_timing(dir: &Path) -> serde_json::Value {
     let mut v: serde_json::Value =

@@ -124,6 +124,16 @@ pub struct RunArgs {
     /// SVGs when drawn).
     #[arg(long, value_name = "FORMATS", default_value = "all", value_parser = parse_charts)]
     pub charts: crate::present::chart::Formats,
+    /// Language of report.html's headings, key results and economics: en
+    /// or zh (Chinese); charts and the full metric list stay in English.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::present::names::Lang,
+}
+
+fn parse_lang(s: &str) -> Result<crate::present::names::Lang, String> {
+    crate::present::names::Lang::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a report language; accepted: {}", crate::present::names::Lang::NAMES.join(", "))
+    })
 }
 
 fn parse_charts(s: &str) -> Result<crate::present::chart::Formats, String> {

@@ -151,7 +151,8 @@ fn reproduce(args: &RunArgs, path: &std::path::Path) -> Result<(), Error> {
         elapsed_s: elapsed,
         sample_years_per_s: method.samples as f64 / elapsed.max(1e-9),
     };
-    let (mut summary, mut files) = crate::present::result::result_files(&study, &src, &results, timing, args.charts)?;
+    let (mut summary, mut files) =
+        crate::present::result::result_files(&study, &src, &results, timing, args.charts, args.lang)?;
     if old.stopping.is_some() {
         summary.stopping = old.stopping.clone();
         files[0].1 = output::summary_json(&summary);
@@ -239,7 +240,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
             continue;
         }
         let (mut summary, mut files) =
-            crate::present::result::result_files(&study, src, &results, timing, args.charts)?;
+            crate::present::result::result_files(&study, src, &results, timing, args.charts, args.lang)?;
         if let Some(k) = args.hourly_sample {
             if k < method.first || k >= method.first + method.samples {
                 return Err(Error::Usage(format!(
@@ -331,7 +332,8 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     let mut files = Vec::new();
     for ((study, src), results) in studies.iter().zip(&srcs).zip(&runs) {
         let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: 0.0 };
-        let (_, f) = crate::present::result::result_files(study, src, results, timing, Default::default())?;
+        let (_, f) =
+            crate::present::result::result_files(study, src, results, timing, Default::default(), Default::default())?;
         files.extend(f.into_iter().map(|(name, bytes)| (format!("{}/{name}", study.model.name), bytes)));
     }
     let streams: Vec<output::Stream> = studies

@@ -319,15 +319,19 @@ fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
     v.get(k).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
-fn inputs(out: &mut String, summary: &Summary, files: &Files) {
+fn inputs(out: &mut String, summary: &Summary, files: &Files, lang: Lang) {
     let m = &summary.model;
     let mut nodes: Vec<String> =
         arr(m, "zones").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))).collect();
     nodes.extend(arr(m, "external_grids").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))));
-    out.push_str("<section id=\"inputs\"><h2>Inputs and assumptions</h2>\n");
-    out.push_str(
-        "<p>The model as the engine resolved it for the study year (schedules evaluated, defaults applied). \
-         Each number's source is given next to it in the scenario file, reproduced below.</p>\n",
+    let _ = writeln!(out, "<section id=\"inputs\"><h2>{}</h2>", lang.pick("Inputs and assumptions", "输入与假设"));
+    let _ = writeln!(
+        out,
+        "<p>{}</p>",
+        esc(lang.pick(
+            "The model as the engine resolved it for the study year (schedules evaluated, defaults applied). Each number's source is given next to it in the scenario file, reproduced below.",
+            "研究年模型的实际取值（已按建设时序取值并补全默认值）。各数据的来源见下方情景文件中的注释。",
+        ))
     );
     if !summary.scenario.sources.is_empty() {
         out.push_str("<h3>Sources</h3><ul>\n");
@@ -496,8 +500,8 @@ fn inputs(out: &mut String, summary: &Summary, files: &Files) {
     out.push_str("</section>\n");
 }
 
-fn provenance(out: &mut String, s: &Summary) {
-    out.push_str("<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\n");
+fn provenance(out: &mut String, s: &Summary, lang: Lang) {
+    let _ = writeln!(out, "<section id=\"provenance\"><h2>{}</h2><table><tbody>", lang.pick("Provenance", "计算来源"));
     let rows = [
         ("Program", format!("{} {}", s.program.name, s.program.version)),
         ("Scenario", s.scenario.name.clone()),
@@ -577,6 +581,14 @@ footer { margin-top: 3em; font-size: 0.85em; color: var(--muted); }
 /// [`crate::present::chart::render`]; if it also holds `scenario.toml`, the
 /// scenario text is included under the inputs.
 pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
+    report_html_in(summary, charts, Lang::En)
+}
+
+/// [`report_html`] in `lang`: headings, key results, economics and the
+/// metric names in English or Chinese (利用率, 弃风弃光电量, 外送电量,
+/// 制氢量, 度电成本 …); the full metric list, the inputs tables and the
+/// charts stay in English.
+pub fn report_html_in(summary: &Summary, charts: &Files, lang: Lang) -> Vec<u8> {
     let s = summary;
     let mut body = String::new();
     let title = if s.scenario.title.is_empty() { s.scenario.name.clone() } else { s.scenario.title.clone() };
@@ -595,28 +607,39 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         let _ = writeln!(body, "<p>{}</p>", esc(d.trim()));
     }
     body.push_str("</header>\n");
-    body.push_str(
-        "<nav><a href=\"#results\">Key results</a><a href=\"#economics\">Economics</a><a href=\"#charts\">Charts</a>\
-         <a href=\"#inputs\">Inputs and assumptions</a><a href=\"#provenance\">Provenance</a></nav>\n",
-    );
-
-    body.push_str("<section id=\"results\"><h2>Key results</h2>\n");
-    body.push_str(
-        "<p class=\"muted\">Mean over the sampled years with the 95 % confidence interval of that mean \
-         (± 1.96 standard errors: how precisely the sampling pins it down), and P10 / P50 / P90 across years \
-         (how much one year varies). Rates are in %.</p>\n",
-    );
-    headline_table(&mut body, s, PHYSICAL, Lang::En);
+    let results_h = lang.pick("Key results", "主要结果");
     let _ = writeln!(
         body,
-        "<details><summary>All {} metrics (system, zones, fleets, lines, plants)</summary>",
-        s.metrics.len()
+        "<nav><a href=\"#results\">{results_h}</a><a href=\"#economics\">{}</a><a href=\"#charts\">{}</a><a href=\"#inputs\">{}</a><a href=\"#provenance\">{}</a></nav>",
+        lang.pick("Economics", "经济性"),
+        lang.pick("Charts", "图表"),
+        lang.pick("Inputs and assumptions", "输入与假设"),
+        lang.pick("Provenance", "计算来源"),
+    );
+
+    let _ = writeln!(body, "<section id=\"results\"><h2>{results_h}</h2>");
+    let _ = writeln!(
+        body,
+        "<p class=\"muted\">{}</p>",
+        esc(lang.pick(
+            "Mean over the sampled years with the 95 % confidence interval of that mean (± 1.96 standard errors: how precisely the sampling pins it down), and P10 / P50 / P90 across years (how much one year varies). Rates are in %.",
+            "各抽样年份的均值及其 95 % 置信区间（± 1.96 倍标准误差：抽样对均值的确定程度），以及各年份间的 P10 / P50 / P90（单一年份的波动）。比率以 % 表示。",
+        ))
+    );
+    headline_table(&mut body, s, PHYSICAL, lang);
+    let _ = writeln!(
+        body,
+        "<details><summary>{}</summary>",
+        match lang {
+            Lang::En => format!("All {} metrics (system, zones, fleets, lines, plants)", s.metrics.len()),
+            Lang::Zh => format!("全部 {} 项指标（系统、分区、场站、线路、设备）", s.metrics.len()),
+        }
     );
     metrics_table(&mut body, s);
     body.push_str("</details></section>\n");
-    economics(&mut body, s, Lang::En);
+    economics(&mut body, s, lang);
 
-    body.push_str("<section id=\"charts\"><h2>Charts</h2>\n<p class=\"key\">");
+    let _ = write!(body, "<section id=\"charts\"><h2>{}</h2>\n<p class=\"key\">", lang.pick("Charts", "图表"));
     for t in Tech::ALL {
         let _ = write!(body, "<span><i style=\"background:{}\"></i>{}</span>", style::hex(t.colour()), esc(t.label()));
     }
@@ -641,8 +664,8 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         body.push_str("<p class=\"muted\">No charts were drawn for this run.</p>\n");
     }
     body.push_str("</section>\n");
-    inputs(&mut body, s, charts);
-    provenance(&mut body, s);
+    inputs(&mut body, s, charts, lang);
+    provenance(&mut body, s, lang);
     let _ = writeln!(
         body,
         "<footer>Generated by {} {} from the result files in this directory. Charts: WenQuanYi Micro Hei (Apache-2.0), embedded.</footer>",
@@ -661,7 +684,7 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         .unwrap_or_default();
 
     let mut html = String::with_capacity(body.len() + font_face.len() + 4096);
-    html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    let _ = writeln!(html, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\"/>", lang.code());
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
     let _ =
         writeln!(html, "<meta name=\"generator\" content=\"{} {}\"/>", esc(&s.program.name), esc(&s.program.version));

@@ -17,6 +17,7 @@ pub fn result_files(
     results: &Results,
     timing: Timing,
     charts: crate::present::chart::Formats,
+    lang: crate::present::names::Lang,
 ) -> Result<(Summary, Files), Error> {
     let model = study.model;
     let rep_metric = results.registry.index(REPRESENTATIVE_METRIC).unwrap_or(0);
@@ -31,7 +32,8 @@ pub fn result_files(
     ];
     let charts = crate::present::chart::render(&summary, chart_samples(results), &files[1].1, charts)?;
     files.extend(charts);
-    files.push(("report.html".to_string(), crate::present::report::report_html(&summary, &files[2..].to_vec())));
+    let page = crate::present::report::report_html_in(&summary, &files[2..].to_vec(), lang);
+    files.push(("report.html".to_string(), page));
     Ok((summary, files))
 }
 
@@ -77,5 +79,5 @@ pub fn redraw(dir: &Path) -> Result<Files, Error> {
 /// The files of a merged run: the same bytes as one run (timing aside).
 pub fn merged_files(m: &crate::io::shard::Merged) -> Result<(Summary, Files), Error> {
     let study = crate::sim::engine::Study::new(&m.model);
-    result_files(&study, &m.source, &m.results, m.timing.clone(), crate::present::chart::Formats::All)
+    result_files(&study, &m.source, &m.results, m.timing.clone(), Default::default(), Default::default())
 }
