@@ -258,12 +258,8 @@ fn str_of(v: &Value) -> String {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         Value::Number(n) => match n.as_f64() {
-            Some(x) if x.fract() == 0.0 => int(x),
-            Some(x) if x.abs() < 1000.0 => {
-                let s = format!("{x:.4}");
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            }
-            Some(x) => fmt_num(x),
+            // 4 significant figures: a resolved 24.4579 MW mean reads 24.46.
+            Some(x) => tidy(x),
             None => n.to_string(),
         },
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
@@ -696,4 +692,20 @@ pub fn report_html_in(summary: &Summary, charts: &Files, lang: Lang) -> Vec<u8> 
     html.push_str(&body);
     html.push_str("</body>\n</html>\n");
     html.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_rounded_for_people() {
+        let n = |x: f64| str_of(&serde_json::json!(x));
+        assert_eq!(n(24.4579), "24.46");
+        assert_eq!(n(25.0), "25");
+        assert_eq!(n(0.0025), "0.0025");
+        assert_eq!(n(0.97), "0.97");
+        assert_eq!(n(12_345.678), "12,346");
+        assert_eq!(tidy(0.06 * 100.0), "6");
+    }
 }
