@@ -136,7 +136,7 @@ fn svgs_are_well_formed_and_carry_title_and_footer() {
 #[test]
 fn render_all_and_render_agree_and_are_deterministic() {
     let r = run();
-    let again = chart::render(&r.summary, table(&r.samples), &r.hourly).unwrap();
+    let again = chart::render(&r.summary, table(&r.samples), &r.hourly, chart::Formats::All).unwrap();
     assert_eq!(again.len(), r.charts.len());
     for ((a, x), (b, y)) in again.iter().zip(&r.charts) {
         assert_eq!(a, b);
@@ -159,7 +159,7 @@ fn chinese_names_render_as_real_glyphs() {
     let r = run();
     let draw = |zone: &str| {
         let s = renamed("阿拉善-2030", "孪井滩 2030 规划", zone);
-        chart::render(&s, table(&r.samples), &r.hourly).unwrap()
+        chart::render(&s, table(&r.samples), &r.hourly, chart::Formats::All).unwrap()
     };
     let a = draw("孪井滩");
     let b = draw("宁夏区");
@@ -420,7 +420,7 @@ fn report_is_self_contained_and_well_formed() {
 fn report_escapes_user_strings() {
     let r = run();
     let s = renamed("<b>&\"", "<script>alert(1)</script>", "z<i>'");
-    let charts = chart::render(&s, table(&r.samples), &r.hourly).unwrap();
+    let charts = chart::render(&s, table(&r.samples), &r.hourly, chart::Formats::All).unwrap();
     let html = report_for(&s, &charts);
     assert!(!html.contains("<b>&\""));
     assert!(!html.contains("<script>"));
@@ -490,4 +490,122 @@ fn report_loads_in_headless_chromium() {
 /// A result's `samples.csv` bytes as the charts' sample table.
 fn table(samples_csv: &[u8]) -> chart::data::Table {
     chart::data::Table::parse(samples_csv, "samples.csv").expect("samples.csv parses")
+}
+
+/// The summary with the mean of `key` replaced.
+fn with_mean(summary: &Summary, key: &str, mean: f64) -> Summary {
+    let mut s = summary.clone();
+    let m = s.metrics.iter_mut().find(|m| m.estimate.key == key).unwrap_or_else(|| panic!("{key}"));
+    m.estimate.mean = mean;
+    s
+}
+
+#[test]
+fn report_and_terminal_show_economics_with_intervals_and_assumptions() {
+    let r = run();
+    let html = report_for(&r.summary, &r.charts);
+    for needle in [
+        "<section id=\"economics\">",
+        "Net present value",
+        "LCOE of renewables used",
+        "Capital by part",
+        "Line capital",
+        "Assumptions: prices and costs",
+        "Export tariff",
+        "<code>hvdc_converter_capex_cny_per_kw</code>",
+        // Key results by people's names, in display units.
+        "Curtailed energy",
+        "GWh",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle:?}");
+    }
+    let table = renewplan::present::terminal::table(&r.summary);
+    for needle in ["Utilisation rate", "95 % CI of the mean", "Net present value", "LCOH", "bn CNY"] {
+        assert!(table.contains(needle), "terminal table lacks {needle:?}:\n{table}");
+    }
+    // The bundled plan's electrolysers run well over 500 h: LCOH is a price.
+    assert!(!table.contains("not shown"), "{table}");
+}
+
+#[test]
+fn a_levelised_cost_on_too_few_full_load_hours_is_flagged_not_priced() {
+    let r = run();
+    let idle = with_mean(&r.summary, "economics.lcoh_full_load_h", 3.0);
+    let lcoh = r.summary.metrics.iter().find(|m| m.estimate.key == "economics.lcoh_cny_per_kg").unwrap();
+    let price = renewplan::base::fmt::fmt_num(lcoh.estimate.mean);
+    let table = renewplan::present::terminal::table(&idle);
+    let row = table.lines().find(|l| l.starts_with("LCOH")).expect("LCOH row");
+    assert!(!row.contains(&price), "{row}");
+    assert!(table.contains("LCOH: not shown: it rests on 3 full-load hours a year (below 500)"), "{table}");
+    let html = report_for(&idle, &r.charts);
+    assert!(html.contains("<tr class=\"flag\">") && html.contains("rests on 3 full-load hours"));
+}
+
+/// The texts of an SVG's `<text>` elements.
+fn svg_texts(svg: &[u8]) -> Vec<String> {
+    let text = std::str::from_utf8(svg).unwrap();
+    let doc = roxmltree::Document::parse(text).unwrap();
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or_default().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn export_duration_axis_fits_the_corridor_not_the_unlimited_curve() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/export-duration.svg"));
+    // The base plan's 2.9 GW corridor: ticks in MW up to a few thousand; the
+    // unlimited curve (≈ 23 GW) is cut at the top and says so.
+    assert!(texts.iter().any(|t| t.contains("cut at the axis top")), "{texts:?}");
+    let ticks: Vec<f64> = texts.iter().filter_map(|t| t.replace(',', "").parse::<f64>().ok()).collect();
+    // plotters writes the value-axis ticks first, then the hour-axis ticks
+    // (each run starts at 0).
+    let second_zero = ticks.iter().skip(1).position(|v| *v == 0.0).map_or(ticks.len(), |i| i + 1);
+    let y_top = ticks[..second_zero].iter().copied().fold(0.0, f64::max);
+    assert!(y_top > 2900.0 && y_top <= 4500.0, "value axis top {y_top}: {ticks:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Transfer limit, all circuits")));
+}
+
+#[test]
+fn utilisation_distribution_labels_are_distinct_and_far_lines_do_not_stretch_it() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/utilisation-distribution.svg"));
+    let ticks: Vec<&String> = texts.iter().filter(|t| t.replace(',', "").parse::<f64>().is_ok()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &ticks {
+        assert!(seen.insert(t.as_str()), "tick label {t} appears twice: {ticks:?}");
+    }
+    // The base plan is near 38 %: the policy lines are off scale, said in the
+    // legend, not drawn as labels on the plot.
+    assert!(texts.iter().any(|t| t.contains("off scale to the right")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "95 % policy line"), "{texts:?}");
+    let xs: Vec<f64> = ticks.iter().filter(|t| t.contains('.')).filter_map(|t| t.parse().ok()).collect();
+    assert!(xs.len() >= 4 && xs.iter().all(|x| (30.0..50.0).contains(x)), "x axis stretched: {xs:?}");
+}
+
+#[test]
+fn capacity_chart_draws_pv_in_mwac_beside_the_ac_line_ratings() {
+    let r = run();
+    let texts = svg_texts(file(&r.charts, "charts/capacity.svg"));
+    // "AC MWac (DC MWdc)": the bar is the inverter rating, the label adds the
+    // array (the base plan's DC/AC ratio is about 1.25).
+    let pv = texts.iter().find(|t| t.contains("MWac (") && t.ends_with("MWdc)")).unwrap_or_else(|| panic!("{texts:?}"));
+    let num = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_else(|e| panic!("{s}: {e}"));
+    let (ac, rest) = pv.split_once(" MWac (").expect("AC first");
+    let dc = num(rest.trim_end_matches(" MWdc)"));
+    let ratio = dc / num(ac);
+    assert!((1.1..1.5).contains(&ratio), "{pv}: DC/AC {ratio}");
+    assert!(texts.iter().any(|t| t.contains("solar in MWac")), "{texts:?}");
+}
+
+#[test]
+fn sized_keys_are_named_with_their_unit() {
+    assert_eq!(
+        chart::size_axis("line.uhvdc-800kv.circuit_mw"),
+        "line uhvdc-800kv, rating per circuit or HVDC pole (MW)"
+    );
+    assert_eq!(chart::size_axis("storage.bess.energy_mwh"), "storage bess, energy (MWh)");
+    assert_eq!(chart::size_axis("solar_fleet.pv.capacity_mwdc"), "solar fleet pv, capacity (MWdc)");
+    assert_eq!(chart::size_axis("line.l.loss_pu"), "line l, loss pu (per unit)");
 }

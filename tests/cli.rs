@@ -207,6 +207,63 @@ fn run_writes_the_result_files() {
     }
 }
 
+#[test]
+fn charts_option_chooses_the_chart_files() {
+    let tmp = TempDir::new().unwrap();
+    let ok = write(tmp.path(), "ok.toml", OK);
+    let run = |formats: &str, out: &str| {
+        bin().args(["run", "-n", "2", "-q", "--charts", formats, "-o", out]).arg(&ok).current_dir(tmp.path()).assert()
+    };
+    run("none", "none").success();
+    let none = tmp.path().join("none");
+    assert!(!none.join("charts").exists(), "no chart files with --charts none");
+    let page = std::fs::read_to_string(none.join("report.html")).unwrap();
+    assert!(page.contains("No charts were drawn") && page.contains("Key results"));
+    run("svg", "svg").success();
+    let charts = names_in(&tmp.path().join("svg/charts"));
+    assert!(!charts.is_empty() && charts.iter().all(|n| n.ends_with(".svg")), "{charts:?}");
+    run("png", "png").success();
+    let charts = names_in(&tmp.path().join("png/charts"));
+    assert!(!charts.is_empty() && charts.iter().all(|n| n.ends_with(".png")), "{charts:?}");
+    run("jpeg", "bad").code(2).stderr(predicate::str::contains("none, svg, png, all"));
+    assert!(!tmp.path().join("bad").exists());
+}
+
+#[test]
+fn lang_zh_writes_the_report_in_chinese() {
+    let tmp = TempDir::new().unwrap();
+    let ok = write(tmp.path(), "ok.toml", OK);
+    bin()
+        .args(["run", "-n", "2", "-q", "--charts", "none", "--lang", "zh", "-o", "zh"])
+        .arg(&ok)
+        .current_dir(tmp.path())
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(tmp.path().join("zh/report.html")).unwrap();
+    for needle in [
+        "lang=\"zh-CN\"",
+        "主要结果",
+        "新能源利用率",
+        "弃风弃光电量",
+        "外送电量",
+        "制氢量",
+        "经济性",
+        "度电成本",
+        "假设：价格与造价",
+    ] {
+        assert!(page.contains(needle), "report lacks {needle}");
+    }
+    roxmltree::Document::parse_with_options(&page, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
+        .expect("well-formed");
+    bin()
+        .args(["run", "-n", "2", "-q", "--lang", "fr", "-o", "fr"])
+        .arg(&ok)
+        .current_dir(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("en, zh"));
+}
+
 /// summary.json without its timing (wall-clock time and thread count).
 fn summary_without_timing(dir: &Path) -> serde_json::Value {
     let mut v: serde_json::Value =

@@ -92,6 +92,11 @@ fn size_finds_the_smallest_capacity_meeting_the_target() {
     let below = evals.iter().filter(|e| e["value"].as_f64().unwrap() < answer).map(|e| e["value"].as_f64().unwrap());
     assert!(below.fold(f64::MIN, f64::max) >= answer - 200.0, "bracket within the tolerance");
     assert!(out.join("charts/size.png").exists());
+    // The chart names the sized value with its unit, and the statistic.
+    let svg = std::fs::read_to_string(out.join("charts/size.svg")).unwrap();
+    assert!(svg.contains("rating per circuit or HVDC pole (MW)"), "size chart axis");
+    assert!(svg.contains("Sizing for mean of system.utilisation_rate"), "size chart title");
+    roxmltree::Document::parse(&svg).expect("size.svg parses");
     let (lo, hi) = (sz["optimistic"].as_f64().unwrap(), sz["conservative"].as_f64().unwrap());
     assert!(lo <= answer && answer <= hi, "{lo} {answer} {hi}");
 }

@@ -125,6 +125,26 @@ pub struct RunArgs {
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Chart files to draw: none, svg, png or all (report.html inlines the
+    /// SVGs when drawn).
+    #[arg(long, value_name = "FORMATS", default_value = "all", value_parser = parse_charts)]
+    pub charts: crate::present::chart::Formats,
+    /// Language of report.html's headings, key results and economics: en
+    /// or zh (Chinese); charts and the full metric list stay in English.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::present::names::Lang,
+}
+
+fn parse_lang(s: &str) -> Result<crate::present::names::Lang, String> {
+    crate::present::names::Lang::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a report language; accepted: {}", crate::present::names::Lang::NAMES.join(", "))
+    })
+}
+
+fn parse_charts(s: &str) -> Result<crate::present::chart::Formats, String> {
+    crate::present::chart::Formats::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a chart format; accepted: {}", crate::present::chart::Formats::NAMES.join(", "))
+    })
 }
 
 /// Options shared by the study commands (`sweep`, `size`, `buildout`).

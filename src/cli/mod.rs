@@ -238,7 +238,8 @@ fn reproduce(args: &RunArgs, path: &std::path::Path) -> Result<(), Error> {
         elapsed_s: elapsed,
         sample_years_per_s: method.samples as f64 / elapsed.max(1e-9),
     };
-    let (mut summary, mut files) = crate::present::result::result_files(&study, &src, &results, timing)?;
+    let (mut summary, mut files) =
+        crate::present::result::result_files(&study, &src, &results, timing, args.charts, args.lang)?;
     if old.stopping.is_some() {
         summary.stopping = old.stopping.clone();
         files[0].1 = output::summary_json(&summary);
@@ -383,7 +384,8 @@ fn run(args: RunArgs) -> Result<(), Error> {
             );
             continue;
         }
-        let (mut summary, mut files) = crate::present::result::result_files(&study, src, &results, timing)?;
+        let (mut summary, mut files) =
+            crate::present::result::result_files(&study, src, &results, timing, args.charts, args.lang)?;
         if let Some(k) = args.hourly_sample {
             if k < method.first || k >= method.first + method.samples {
                 return Err(Error::Usage(format!(
@@ -480,7 +482,8 @@ fn compare(args: RunArgs) -> Result<(), Error> {
     let mut files = Vec::new();
     for ((study, src), results) in studies.iter().zip(&srcs).zip(&runs) {
         let timing = output::Timing { threads, elapsed_s: elapsed, sample_years_per_s: 0.0 };
-        let (_, f) = crate::present::result::result_files(study, src, results, timing)?;
+        let (_, f) =
+            crate::present::result::result_files(study, src, results, timing, Default::default(), Default::default())?;
         let dir = crate::io::outdir::dir_name(&study.model.name);
         files.extend(f.into_iter().map(|(name, bytes)| (format!("{dir}/{name}"), bytes)));
     }

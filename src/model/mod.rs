@@ -497,9 +497,12 @@ pub struct DispatchRules {
 }
 
 /// Costs and values (CNY), resolved into annual figures for the study year.
-/// Capital is annualised with the capital recovery factor
-/// r(1+r)^n/((1+r)^n − 1) over each technology's life; fixed O&M is a share
-/// of capital per year.
+/// Every capital cost scales with what it buys: wind per kW, PV per kWdc,
+/// storage per kW plus per kWh, electrolysers per kW, lines per MW·km of
+/// rating plus, for HVDC, converter stations per kW. Capital is annualised
+/// with the capital recovery factor r(1+r)^n/((1+r)^n − 1) over each
+/// technology's life; fixed O&M is per kW-year (lines: a share of their
+/// capital per year); variable O&M is per MWh (`metrics::record`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Economics {
     pub discount_rate_pu: f64,
@@ -509,14 +512,54 @@ pub struct Economics {
     pub hydrogen_value_cny_per_kg: f64,
     /// Overnight capital of everything installed in the study year.
     pub capex_cny: f64,
+    /// Its parts: wind, solar, storage, electrolysers, lines (with converters).
+    pub capex_wind_cny: f64,
+    pub capex_solar_cny: f64,
+    pub capex_storage_cny: f64,
+    pub capex_electrolysers_cny: f64,
+    pub capex_lines_cny: f64,
     /// Annualised capital + fixed O&M of wind and solar fleets.
     pub annual_fixed_renewables_cny: f64,
     /// ... of storage, electrolysers and lines.
     pub annual_fixed_storage_cny: f64,
     pub annual_fixed_electrolysers_cny: f64,
     pub annual_fixed_lines_cny: f64,
+    /// Variable O&M per MWh generated (wind, solar), discharged (storage)
+    /// or consumed (electrolysers).
+    pub wind_variable_om_cny_per_mwh: f64,
+    pub solar_variable_om_cny_per_mwh: f64,
+    pub storage_variable_om_cny_per_mwh: f64,
+    pub electrolyser_variable_om_cny_per_mwh: f64,
     /// Σ 1/(1+r)^y for y = 1..project life.
     pub annuity_factor: f64,
+    /// Capital of each line in service.
+    pub lines: Vec<LineCost>,
+    /// The prices and unit costs used, for the report's assumptions table.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// One line's capital: rating (MW with every circuit up) × length ×
+/// cost per MW·km, plus converter stations (both ends) per kW of rating
+/// for HVDC.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineCost {
+    pub name: String,
+    pub hvdc: bool,
+    pub rating_mw: f64,
+    pub length_km: f64,
+    pub capex_cny_per_mw_km: f64,
+    pub converter_capex_cny_per_kw: f64,
+    pub capex_cny: f64,
+}
+
+/// One resolved economic input: its scenario key, a name for people, the
+/// value and its unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assumption {
+    pub key: String,
+    pub label: String,
+    pub value: f64,
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

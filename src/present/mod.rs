@@ -1,8 +1,10 @@
 //! Layer 8: what people look at — charts (`chart`), the self-contained
-//! `report.html` (`report`), terminal tables (`terminal`), and a run's
+//! `report.html` (`report`), terminal tables (`terminal`), headline metric
+//! names in English and Chinese (`names`), and a run's
 //! complete result directory with its charts and report (`result`).
 
 pub mod chart;
+pub mod names;
 pub mod report;
 pub mod result;
 pub mod terminal;

@@ -13,6 +13,7 @@ use crate::base::fmt::fmt_num;
 use crate::io::output::{Files, Summary};
 use crate::present::chart::style::{self, Tech};
 use crate::present::chart::{Kind, fontsub};
+use crate::present::names::{self, ECONOMIC, Headline, Lang, PHYSICAL};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -33,24 +34,6 @@ pub fn esc(s: &str) -> String {
     }
     o
 }
-
-/// Headline metrics of the key-results table, in order.
-const KEY_METRICS: [&str; 14] = [
-    "system.utilisation_rate",
-    "system.available_mwh",
-    "system.used_mwh",
-    "system.curtailed_mwh",
-    "system.export_mwh",
-    "system.import_mwh",
-    "system.electrolyser_mwh",
-    "system.h2_t",
-    "system.load_mwh",
-    "system.unserved_mwh",
-    "system.lole_h",
-    "system.storage_discharge_mwh",
-    "system.co2_avoided_t",
-    "system.coal_saved_tce",
-];
 
 /// A value and its unit for people: fractions as percentages, rounding
 /// noise (|x| < 1e-6) as 0.
@@ -73,11 +56,8 @@ fn show_unit(unit: &str) -> &str {
     if unit == "fraction" { "%" } else { unit }
 }
 
-fn metrics_table(out: &mut String, summary: &Summary, keys: Option<&[&str]>) {
-    let rows: Vec<&crate::io::output::MetricSummary> = match keys {
-        Some(k) => k.iter().filter_map(|k| summary.metrics.iter().find(|m| m.estimate.key == *k)).collect(),
-        None => summary.metrics.iter().collect(),
-    };
+fn metrics_table(out: &mut String, summary: &Summary) {
+    let rows = &summary.metrics;
     out.push_str(
         "<table class=\"num\"><thead><tr><th>Metric</th><th>Mean</th><th>95 % CI of the mean</th>\
          <th>P10</th><th>P50</th><th>P90</th><th>Unit</th><th>Meaning</th></tr></thead><tbody>\n",
@@ -102,17 +82,184 @@ fn metrics_table(out: &mut String, summary: &Summary, keys: Option<&[&str]>) {
     out.push_str("</tbody></table>\n");
 }
 
+/// Headline metrics with people's names in display units: mean, 95 % CI
+/// of the mean, P10 / P50 / P90. A levelised cost resting on too few
+/// full-load hours shows a note instead of figures.
+fn headline_table(out: &mut String, summary: &Summary, list: &[Headline], lang: Lang) {
+    let _ = writeln!(
+        out,
+        "<table class=\"num\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>P10</th><th>P50</th><th>P90</th><th>{}</th></tr></thead><tbody>",
+        lang.pick("Metric", "指标"),
+        lang.pick("Mean", "均值"),
+        lang.pick("95 % CI of the mean", "均值 95 % 置信区间"),
+        lang.pick("Unit", "单位"),
+    );
+    for hl in list {
+        let Some(m) = names::find(summary, hl.key) else { continue };
+        let e = &m.estimate;
+        let name = format!("<span title=\"{}\">{}</span>", esc(&e.key), esc(hl.name(lang)));
+        if let Some(note) = names::thin_note(summary, hl.key, lang) {
+            let _ = writeln!(
+                out,
+                "<tr class=\"flag\"><td>{name}</td><td colspan=\"5\" class=\"text\">{}</td><td>{}</td></tr>",
+                esc(&note),
+                esc(hl.unit(lang))
+            );
+            continue;
+        }
+        let ci = 1.96 * e.std_error;
+        let _ = writeln!(
+            out,
+            "<tr><td>{name}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&hl.show(lang, e.mean)),
+            esc(&hl.show(lang, e.mean - ci)),
+            esc(&hl.show(lang, e.mean + ci)),
+            esc(&hl.show(lang, e.p10)),
+            esc(&hl.show(lang, e.p50)),
+            esc(&hl.show(lang, e.p90)),
+            esc(hl.unit(lang))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// An input number for people: whole numbers without decimals, others to
+/// 4 significant figures without trailing zeros (90 km, 6 %, 0.032 bn).
+fn tidy(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    if x.fract() == 0.0 {
+        return int(x);
+    }
+    let s = fmt_num(x);
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
+/// A number from the model's JSON.
+fn num_of(v: &Value, k: &str) -> f64 {
+    v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN)
+}
+
+/// The economics section: results with their intervals, capital by part
+/// and by line, and the prices and unit costs assumed.
+fn economics(out: &mut String, summary: &Summary, lang: Lang) {
+    let _ = writeln!(out, "<section id=\"economics\"><h2>{}</h2>", lang.pick("Economics", "经济性"));
+    let _ = writeln!(
+        out,
+        "<p class=\"muted\">{}</p>",
+        esc(lang.pick(
+            "Costs of the system installed in the study year: capital annualised over each technology's life at the discount rate, plus fixed O&M per kW-year and variable O&M per MWh; revenue from exports and hydrogen at the prices below. Net present value counts every year of the project life like this one.",
+            "研究年已建系统的费用：各类设备投资按折现率在寿命期内年金化，加每千瓦年固定运维费和每兆瓦时可变运维费；收入为外送电量和氢气按下列价格计。净现值假定项目寿命期内每年与本年相同。",
+        ))
+    );
+    headline_table(out, summary, ECONOMIC, lang);
+    let Some(ec) = summary.model.get("economics") else {
+        out.push_str("</section>\n");
+        return;
+    };
+    let parts = [
+        ("capex_wind_cny", "Wind", "风电"),
+        ("capex_solar_cny", "PV", "光伏"),
+        ("capex_storage_cny", "Storage", "储能"),
+        ("capex_electrolysers_cny", "Electrolysers", "电解槽"),
+        ("capex_lines_cny", "Lines and converter stations", "输电线路及换流站"),
+    ];
+    let capex = &ECONOMIC[0];
+    if parts.iter().any(|(k, _, _)| ec.get(*k).is_some()) {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3><table class=\"num\"><thead><tr><th>{}</th><th>{} ({})</th></tr></thead><tbody>",
+            lang.pick("Capital by part", "投资构成"),
+            lang.pick("Part", "部分"),
+            lang.pick("Capital", "投资"),
+            esc(capex.unit(lang))
+        );
+        for (k, en, zh) in parts {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(lang.pick(en, zh)),
+                esc(&tidy(num_of(ec, k) * capex.scale(lang)))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    let lines = arr(ec, "lines");
+    if !lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3><p class=\"muted\">{}</p><table class=\"num\"><thead><tr><th>{}</th><th>{}</th><th>{} (MW)</th><th>{} (km)</th><th>{} (CNY/(MW·km))</th><th>{} (CNY/kW)</th><th>{} ({})</th></tr></thead><tbody>",
+            lang.pick("Line capital", "线路投资"),
+            esc(lang.pick(
+                "Rating with every circuit up × length × cost per MW·km, plus converter stations per kW of rating for HVDC.",
+                "额定容量（全部回路投运）× 长度 × 每兆瓦公里造价，直流线路另加每千瓦换流站造价。",
+            )),
+            lang.pick("Line", "线路"),
+            lang.pick("Technology", "类型"),
+            lang.pick("Rating", "额定容量"),
+            lang.pick("Length", "长度"),
+            lang.pick("Line cost", "线路造价"),
+            lang.pick("Converters", "换流站"),
+            lang.pick("Capital", "投资"),
+            esc(capex.unit(lang))
+        );
+        for l in lines {
+            let hvdc = l.get("hvdc").and_then(Value::as_bool).unwrap_or(false);
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&str_of(l.get("name").unwrap_or(&Value::Null))),
+                if hvdc { "HVDC" } else { "AC" },
+                esc(&tidy(num_of(l, "rating_mw"))),
+                esc(&tidy(num_of(l, "length_km"))),
+                esc(&tidy(num_of(l, "capex_cny_per_mw_km"))),
+                if hvdc { esc(&tidy(num_of(l, "converter_capex_cny_per_kw"))) } else { "—".into() },
+                esc(&tidy(num_of(l, "capex_cny") * capex.scale(lang)))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    let assumptions = arr(ec, "assumptions");
+    if !assumptions.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3><p class=\"muted\">{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            lang.pick("Assumptions: prices and costs", "假设：价格与造价"),
+            esc(lang.pick(
+                "As resolved for this run (the scenario's [economics] keys, or the defaults of docs/scenario-reference.md, which give each default's source).",
+                "本次计算采用的取值（情景文件 [economics] 中的设定，或 docs/scenario-reference.md 中注明来源的默认值）。",
+            )),
+            lang.pick("Assumption", "假设"),
+            lang.pick("Value", "取值"),
+            lang.pick("Unit", "单位"),
+            lang.pick("Key", "键"),
+        );
+        for a in assumptions {
+            let unit = str_of(a.get("unit").unwrap_or(&Value::Null));
+            let v = num_of(a, "value");
+            let shown = if unit.starts_with("fraction") { format!("{} %", tidy(v * 100.0)) } else { tidy(v) };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                esc(&str_of(a.get("label").unwrap_or(&Value::Null))),
+                esc(&shown),
+                esc(unit.strip_prefix("fraction ").unwrap_or(&unit)),
+                esc(&str_of(a.get("key").unwrap_or(&Value::Null)))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("</section>\n");
+}
+
 fn str_of(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         Value::Number(n) => match n.as_f64() {
-            Some(x) if x.fract() == 0.0 => int(x),
-            Some(x) if x.abs() < 1000.0 => {
-                let s = format!("{x:.4}");
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            }
-            Some(x) => fmt_num(x),
+            // 4 significant figures: a resolved 24.4579 MW mean reads 24.46.
+            Some(x) => tidy(x),
             None => n.to_string(),
         },
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
@@ -168,15 +315,19 @@ fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
     v.get(k).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
-fn inputs(out: &mut String, summary: &Summary, files: &Files) {
+fn inputs(out: &mut String, summary: &Summary, files: &Files, lang: Lang) {
     let m = &summary.model;
     let mut nodes: Vec<String> =
         arr(m, "zones").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))).collect();
     nodes.extend(arr(m, "external_grids").iter().map(|z| str_of(z.get("name").unwrap_or(&Value::Null))));
-    out.push_str("<section id=\"inputs\"><h2>Inputs and assumptions</h2>\n");
-    out.push_str(
-        "<p>The model as the engine resolved it for the study year (schedules evaluated, defaults applied). \
-         Each number's source is given next to it in the scenario file, reproduced below.</p>\n",
+    let _ = writeln!(out, "<section id=\"inputs\"><h2>{}</h2>", lang.pick("Inputs and assumptions", "输入与假设"));
+    let _ = writeln!(
+        out,
+        "<p>{}</p>",
+        esc(lang.pick(
+            "The model as the engine resolved it for the study year (schedules evaluated, defaults applied). Each number's source is given next to it in the scenario file, reproduced below.",
+            "研究年模型的实际取值（已按建设时序取值并补全默认值）。各数据的来源见下方情景文件中的注释。",
+        ))
     );
     if !summary.scenario.sources.is_empty() {
         out.push_str("<h3>Sources</h3><ul>\n");
@@ -345,8 +496,8 @@ fn inputs(out: &mut String, summary: &Summary, files: &Files) {
     out.push_str("</section>\n");
 }
 
-fn provenance(out: &mut String, s: &Summary) {
-    out.push_str("<section id=\"provenance\"><h2>Provenance</h2><table><tbody>\n");
+fn provenance(out: &mut String, s: &Summary, lang: Lang) {
+    let _ = writeln!(out, "<section id=\"provenance\"><h2>{}</h2><table><tbody>", lang.pick("Provenance", "计算来源"));
     let rows = [
         ("Program", format!("{} {}", s.program.name, s.program.version)),
         ("Scenario", s.scenario.name.clone()),
@@ -405,6 +556,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: 0.25em 0.6em; text-align
 thead th { border-bottom: 2px solid #999; }
 table.num td { text-align: right; white-space: nowrap; }
 table.num td:first-child, table.num td.text { text-align: left; white-space: normal; }
+td.n { text-align: right; white-space: nowrap; }
+tr.flag td.text { color: #8a4b00; font-style: italic; }
 figure { margin: 1.2em 0 2em; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
 figcaption { font-size: 0.92em; margin-top: 0.4em; }
@@ -424,6 +577,14 @@ footer { margin-top: 3em; font-size: 0.85em; color: var(--muted); }
 /// [`crate::present::chart::render`]; if it also holds `scenario.toml`, the
 /// scenario text is included under the inputs.
 pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
+    report_html_in(summary, charts, Lang::En)
+}
+
+/// [`report_html`] in `lang`: headings, key results, economics and the
+/// metric names in English or Chinese (利用率, 弃风弃光电量, 外送电量,
+/// 制氢量, 度电成本 …); the full metric list, the inputs tables and the
+/// charts stay in English.
+pub fn report_html_in(summary: &Summary, charts: &Files, lang: Lang) -> Vec<u8> {
     let s = summary;
     let mut body = String::new();
     let title = if s.scenario.title.is_empty() { s.scenario.name.clone() } else { s.scenario.title.clone() };
@@ -442,27 +603,39 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         let _ = writeln!(body, "<p>{}</p>", esc(d.trim()));
     }
     body.push_str("</header>\n");
-    body.push_str(
-        "<nav><a href=\"#results\">Key results</a><a href=\"#charts\">Charts</a>\
-         <a href=\"#inputs\">Inputs and assumptions</a><a href=\"#provenance\">Provenance</a></nav>\n",
-    );
-
-    body.push_str("<section id=\"results\"><h2>Key results</h2>\n");
-    body.push_str(
-        "<p class=\"muted\">Mean over the sampled years with the 95 % confidence interval of that mean \
-         (± 1.96 standard errors: how precisely the sampling pins it down), and P10 / P50 / P90 across years \
-         (how much one year varies). Rates are in %.</p>\n",
-    );
-    metrics_table(&mut body, s, Some(&KEY_METRICS));
+    let results_h = lang.pick("Key results", "主要结果");
     let _ = writeln!(
         body,
-        "<details><summary>All {} metrics (system, zones, fleets, lines, plants)</summary>",
-        s.metrics.len()
+        "<nav><a href=\"#results\">{results_h}</a><a href=\"#economics\">{}</a><a href=\"#charts\">{}</a><a href=\"#inputs\">{}</a><a href=\"#provenance\">{}</a></nav>",
+        lang.pick("Economics", "经济性"),
+        lang.pick("Charts", "图表"),
+        lang.pick("Inputs and assumptions", "输入与假设"),
+        lang.pick("Provenance", "计算来源"),
     );
-    metrics_table(&mut body, s, None);
-    body.push_str("</details></section>\n");
 
-    body.push_str("<section id=\"charts\"><h2>Charts</h2>\n<p class=\"key\">");
+    let _ = writeln!(body, "<section id=\"results\"><h2>{results_h}</h2>");
+    let _ = writeln!(
+        body,
+        "<p class=\"muted\">{}</p>",
+        esc(lang.pick(
+            "Mean over the sampled years with the 95 % confidence interval of that mean (± 1.96 standard errors: how precisely the sampling pins it down), and P10 / P50 / P90 across years (how much one year varies). Rates are in %.",
+            "各抽样年份的均值及其 95 % 置信区间（± 1.96 倍标准误差：抽样对均值的确定程度），以及各年份间的 P10 / P50 / P90（单一年份的波动）。比率以 % 表示。",
+        ))
+    );
+    headline_table(&mut body, s, PHYSICAL, lang);
+    let _ = writeln!(
+        body,
+        "<details><summary>{}</summary>",
+        match lang {
+            Lang::En => format!("All {} metrics (system, zones, fleets, lines, plants)", s.metrics.len()),
+            Lang::Zh => format!("全部 {} 项指标（系统、分区、场站、线路、设备）", s.metrics.len()),
+        }
+    );
+    metrics_table(&mut body, s);
+    body.push_str("</details></section>\n");
+    economics(&mut body, s, lang);
+
+    let _ = write!(body, "<section id=\"charts\"><h2>{}</h2>\n<p class=\"key\">", lang.pick("Charts", "图表"));
     for t in Tech::ALL {
         let _ = write!(body, "<span><i style=\"background:{}\"></i>{}</span>", style::hex(t.colour()), esc(t.label()));
     }
@@ -487,8 +660,8 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         body.push_str("<p class=\"muted\">No charts were drawn for this run.</p>\n");
     }
     body.push_str("</section>\n");
-    inputs(&mut body, s, charts);
-    provenance(&mut body, s);
+    inputs(&mut body, s, charts, lang);
+    provenance(&mut body, s, lang);
     let _ = writeln!(
         body,
         "<footer>Generated by {} {} from the result files in this directory. Charts: WenQuanYi Micro Hei (Apache-2.0), embedded.</footer>",
@@ -507,7 +680,7 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
         .unwrap_or_default();
 
     let mut html = String::with_capacity(body.len() + font_face.len() + 4096);
-    html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    let _ = writeln!(html, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\"/>", lang.code());
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
     let _ =
         writeln!(html, "<meta name=\"generator\" content=\"{} {}\"/>", esc(&s.program.name), esc(&s.program.version));
@@ -519,4 +692,20 @@ pub fn report_html(summary: &Summary, charts: &Files) -> Vec<u8> {
     html.push_str(&body);
     html.push_str("</body>\n</html>\n");
     html.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_rounded_for_people() {
+        let n = |x: f64| str_of(&serde_json::json!(x));
+        assert_eq!(n(24.4579), "24.46");
+        assert_eq!(n(25.0), "25");
+        assert_eq!(n(0.0025), "0.0025");
+        assert_eq!(n(0.97), "0.97");
+        assert_eq!(n(12_345.678), "12,346");
+        assert_eq!(tidy(0.06 * 100.0), "6");
+    }
 }

@@ -16,6 +16,8 @@ pub fn result_files(
     source: &Source,
     results: &Results,
     timing: Timing,
+    charts: crate::present::chart::Formats,
+    lang: crate::present::names::Lang,
 ) -> Result<(Summary, Files), Error> {
     let model = study.model;
     let rep_metric = results.registry.index(REPRESENTATIVE_METRIC).unwrap_or(0);
@@ -28,9 +30,10 @@ pub fn result_files(
         ("hourly-median.csv".to_string(), hourly),
         ("scenario.toml".to_string(), source.text.clone().into_bytes()),
     ];
-    let charts = crate::present::chart::render(&summary, chart_samples(results), &files[1].1)?;
+    let charts = crate::present::chart::render(&summary, chart_samples(results), &files[1].1, charts)?;
     files.extend(charts);
-    files.push(("report.html".to_string(), crate::present::report::report_html(&summary, &files[2..].to_vec())));
+    let page = crate::present::report::report_html_in(&summary, &files[2..].to_vec(), lang);
+    files.push(("report.html".to_string(), page));
     Ok((summary, files))
 }
 
@@ -70,7 +73,7 @@ pub fn redraw(dir: &Path) -> Result<Files, Error> {
         ("scenario.toml".to_string(), read("scenario.toml")?),
     ];
     let samples = crate::present::chart::data::read_samples(dir)?;
-    let charts = crate::present::chart::render(&summary, samples, &files[1].1)?;
+    let charts = crate::present::chart::render(&summary, samples, &files[1].1, crate::present::chart::Formats::All)?;
     files.extend(charts);
     files.push(("report.html".to_string(), crate::present::report::report_html(&summary, &files[2..].to_vec())));
     Ok(files)
@@ -79,5 +82,5 @@ pub fn redraw(dir: &Path) -> Result<Files, Error> {
 /// The files of a merged run: the same bytes as one run (timing aside).
 pub fn merged_files(m: &crate::io::shard::Merged) -> Result<(Summary, Files), Error> {
     let study = crate::sim::engine::Study::new(&m.model);
-    result_files(&study, &m.source, &m.results, m.timing.clone())
+    result_files(&study, &m.source, &m.results, m.timing.clone(), Default::default(), Default::default())
 }

@@ -1,23 +1,16 @@
 //! Key results as a terminal table (the CLI prints it).
 
-use crate::base::fmt::fmt_num;
 use crate::io::output::Summary;
+use crate::present::names::{self, ECONOMIC, Headline, Lang, PHYSICAL};
 
-/// Key results as a terminal table: estimate ± standard error and quantiles.
+/// Key results as a terminal table: the physical and the economic headline
+/// metrics, each as its mean with the 95 % confidence interval of that mean
+/// (± 1.96 s.e.) and P10 / P50 / P90 across sampled years, in display
+/// units. A levelised cost resting on too few full-load hours is not shown
+/// as a price; a note says why.
 pub fn table(summary: &Summary) -> String {
     use std::fmt::Write;
-    let keys = [
-        "system.utilisation_rate",
-        "system.available_mwh",
-        "system.curtailed_mwh",
-        "system.export_mwh",
-        "system.import_mwh",
-        "system.h2_t",
-        "system.unserved_mwh",
-        "system.lole_h",
-        "system.storage_discharge_mwh",
-        "system.co2_avoided_t",
-    ];
+    let lang = Lang::En;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -27,24 +20,44 @@ pub fn table(summary: &Summary) -> String {
         summary.run.samples,
         summary.run.seed
     );
-    let _ =
-        writeln!(s, "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  unit", "metric", "mean", "± s.e.", "P10", "P50", "P90");
-    for k in keys {
-        if let Some(m) = summary.metrics.iter().find(|m| m.estimate.key == k) {
+    let _ = writeln!(
+        s,
+        "{:<30} {:>10} {:>21} {:>10} {:>10} {:>10}  unit",
+        "metric", "mean", "95 % CI of the mean", "P10", "P50", "P90"
+    );
+    let mut notes = Vec::new();
+    let mut rows = |s: &mut String, list: &[Headline]| {
+        for hl in list {
+            let Some(m) = names::find(summary, hl.key) else { continue };
             let e = &m.estimate;
-            let short = k.trim_start_matches("system.");
+            if let Some(note) = names::thin_note(summary, hl.key, lang) {
+                let _ = writeln!(
+                    s,
+                    "{:<30} {:>10} {:>21} {:>10} {:>10} {:>10}  {}",
+                    hl.en, "—", "", "", "", "", hl.unit_en
+                );
+                notes.push(format!("{}: {note}", hl.en));
+                continue;
+            }
+            let ci = 1.96 * e.std_error;
             let _ = writeln!(
                 s,
-                "{:<30} {:>14} {:>11} {:>13} {:>13} {:>13}  {}",
-                short,
-                fmt_num(e.mean),
-                fmt_num(e.std_error),
-                fmt_num(e.p10),
-                fmt_num(e.p50),
-                fmt_num(e.p90),
-                e.unit
+                "{:<30} {:>10} {:>21} {:>10} {:>10} {:>10}  {}",
+                hl.en,
+                hl.show(lang, e.mean),
+                format!("{} – {}", hl.show(lang, e.mean - ci), hl.show(lang, e.mean + ci)),
+                hl.show(lang, e.p10),
+                hl.show(lang, e.p50),
+                hl.show(lang, e.p90),
+                hl.unit_en
             );
         }
+    };
+    rows(&mut s, PHYSICAL);
+    let _ = writeln!(s, "economics");
+    rows(&mut s, ECONOMIC);
+    for n in notes {
+        let _ = writeln!(s, "  {n}");
     }
     s
 }

@@ -150,14 +150,39 @@ const ECONOMICS: &[Def] = &[
     (
         "lcoe_used_cny_per_mwh",
         "CNY/MWh",
-        "annualised cost of wind and solar / renewable energy used per year (0 when below 1 kWh)",
+        "(annualised cost of wind and solar + their variable O&M) / renewable energy used per year (0 when below 1 kWh)",
     ),
     (
         "lcoh_cny_per_kg",
         "CNY/kg",
-        "(annualised electrolyser cost + input energy at the LCOE of used renewables) / hydrogen",
+        "(annualised electrolyser cost + input energy at the LCOE of used renewables + variable O&M) / hydrogen",
     ),
+    (
+        "lcoe_full_load_h",
+        "h",
+        "renewable energy used per year / wind MW + PV MWac: the full-load hours the LCOE rests on",
+    ),
+    ("lcoh_full_load_h", "h", "electrolyser input per year / electrolyser MW: the full-load hours the LCOH rests on"),
 ];
+
+/// Below this many full-load hours a year a levelised cost mostly divides
+/// idle capital by a small quantity: it is shown flagged, not as a price.
+pub const MIN_LEVELISED_FULL_LOAD_H: f64 = 500.0;
+
+/// Each levelised cost and the full-load-hour metric it rests on.
+pub const LEVELISED: [(&str, &str); 2] = [
+    ("economics.lcoe_used_cny_per_mwh", "economics.lcoe_full_load_h"),
+    ("economics.lcoh_cny_per_kg", "economics.lcoh_full_load_h"),
+];
+
+/// The full-load hours (mean across samples, from `mean_of`) under which
+/// the levelised cost `key` rests, when they are below
+/// [`MIN_LEVELISED_FULL_LOAD_H`]; `None` for a meaningful one or another key.
+pub fn thin_levelised(key: &str, mean_of: impl Fn(&str) -> Option<f64>) -> Option<f64> {
+    let (_, basis) = LEVELISED.iter().find(|(k, _)| *k == key)?;
+    let h = mean_of(basis)?;
+    (h.is_nan() || h < MIN_LEVELISED_FULL_LOAD_H).then_some(h)
+}
 const ZONE: &[Def] = &[
     ("available_mwh", "MWh", "renewable energy available in the zone"),
     ("curtailed_mwh", "MWh", "renewable energy curtailed in the zone"),
@@ -567,16 +592,32 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
     let per_year = crate::base::calendar::hours_in_year(m.calendar.year) as f64 / hours.max(1) as f64;
     let ec = &m.economics;
     let fuel: f64 = m.generators.iter().enumerate().map(|(i, g)| gen_i[i] * g.variable_cost_cny_per_mwh).sum();
+    // Variable O&M: wind and PV per MWh used (available − curtailed),
+    // storage per MWh discharged, electrolysers per MWh consumed.
+    let wind_used: f64 = wind_ac.iter().map(|(a, c)| a - c).sum();
+    let solar_used: f64 = solar_ac.iter().map(|(a, c)| a - c).sum();
+    let re_variable = wind_used * ec.wind_variable_om_cny_per_mwh + solar_used * ec.solar_variable_om_cny_per_mwh;
+    let variable_om =
+        re_variable + st_dis * ec.storage_variable_om_cny_per_mwh + el * ec.electrolyser_variable_om_cny_per_mwh;
     let annual_cost = ec.annual_fixed_renewables_cny
         + ec.annual_fixed_storage_cny
         + ec.annual_fixed_electrolysers_cny
         + ec.annual_fixed_lines_cny
-        + (fuel + import * ec.import_price_cny_per_mwh) * per_year;
+        + (fuel + import * ec.import_price_cny_per_mwh + variable_om) * per_year;
     let revenue = (export * ec.export_tariff_cny_per_mwh + h2 * 1000.0 * ec.hydrogen_value_cny_per_kg) * per_year;
     // Below a kWh (or a gram) a year the levelised costs are undefined:
-    // reported as 0, like an empty denominator, instead of astronomically.
-    let lcoe = ratio_above(ec.annual_fixed_renewables_cny, used * per_year, 1e-3);
-    let lcoh = ratio_above(ec.annual_fixed_electrolysers_cny + el * per_year * lcoe, h2 * 1000.0 * per_year, 1e-3);
+    // reported as 0, like an empty denominator, instead of astronomically;
+    // the full-load hours they rest on say when they mean little
+    // (`thin_levelised`).
+    let lcoe = ratio_above(ec.annual_fixed_renewables_cny + re_variable * per_year, used * per_year, 1e-3);
+    let lcoh = ratio_above(
+        ec.annual_fixed_electrolysers_cny + el * per_year * (lcoe + ec.electrolyser_variable_om_cny_per_mwh),
+        h2 * 1000.0 * per_year,
+        1e-3,
+    );
+    let re_mw: f64 = m.wind_fleets.iter().map(|f| f.capacity_mw).sum::<f64>()
+        + m.solar_fleets.iter().map(|f| f.capacity_mwac).sum::<f64>();
+    let el_mw: f64 = m.electrolysers.iter().map(|e| e.capacity_mw).sum();
     row.extend_from_slice(&[
         ec.capex_cny,
         annual_cost,
@@ -585,6 +626,8 @@ pub fn record(m: &Model, inp: &Inputs, fl: &FleetHourly, h: &Hourly, prof: &mut 
         (revenue - annual_cost) * ec.annuity_factor,
         lcoe,
         lcoh,
+        ratio(used * per_year, re_mw, 0.0),
+        ratio(el * per_year, el_mw, 0.0),
     ]);
     for z in 0..nz {
         row.extend_from_slice(&[

@@ -140,9 +140,29 @@ pub struct RawEconomics {
     #[serde(default)]
     pub electrolyser_capex_cny_per_kw: Option<f64>,
     #[serde(default)]
-    pub line_capex_cny_per_km: Option<f64>,
+    pub line_capex_cny_per_mw_km: Option<f64>,
     #[serde(default)]
-    pub fixed_om_pu_per_year: Option<f64>,
+    pub hvdc_line_capex_cny_per_mw_km: Option<f64>,
+    #[serde(default)]
+    pub hvdc_converter_capex_cny_per_kw: Option<f64>,
+    #[serde(default)]
+    pub wind_fixed_om_cny_per_kw_year: Option<f64>,
+    #[serde(default)]
+    pub solar_fixed_om_cny_per_kwdc_year: Option<f64>,
+    #[serde(default)]
+    pub storage_fixed_om_cny_per_kw_year: Option<f64>,
+    #[serde(default)]
+    pub electrolyser_fixed_om_cny_per_kw_year: Option<f64>,
+    #[serde(default)]
+    pub line_fixed_om_pu_per_year: Option<f64>,
+    #[serde(default)]
+    pub wind_variable_om_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub solar_variable_om_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub storage_variable_om_cny_per_mwh: Option<f64>,
+    #[serde(default)]
+    pub electrolyser_variable_om_cny_per_mwh: Option<f64>,
     #[serde(default)]
     pub wind_life_years: Option<f64>,
     #[serde(default)]
@@ -563,7 +583,11 @@ pub struct RawLine {
     #[serde(default)]
     pub capacity_csv_column: Option<String>,
     #[serde(default)]
-    pub capex_cny_per_km: Option<f64>,
+    pub technology: Option<String>,
+    #[serde(default)]
+    pub capex_cny_per_mw_km: Option<f64>,
+    #[serde(default)]
+    pub converter_capex_cny_per_kw: Option<f64>,
     #[serde(default)]
     pub reverse_capacity_pu: Option<f64>,
 }

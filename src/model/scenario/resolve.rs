@@ -993,8 +993,9 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
     }
 
     let mut lines = Vec::new();
-    // (length km, capital CNY/km) of each line in service, for economics.
-    let mut line_costs: Vec<(f64, Option<f64>)> = Vec::new();
+    // Rating, length, technology and own unit costs of each line in
+    // service, for economics.
+    let mut line_costs: Vec<LineCostInput> = Vec::new();
     for (i, l) in raw.line.iter().enumerate() {
         let b = idx("line", i);
         let node = |cx: &mut Ctx, k: &str, name: &str| -> usize {
@@ -1058,10 +1059,36 @@ pub fn resolve(raw: &RawScenario, source: &Source) -> Result<Model, Vec<PathProb
             }
         };
         let length_km = cx.num(&b, "length_km", l.length_km, 100.0, 0.0, 1.0e4, "km");
+        let hvdc = match l.technology.as_deref() {
+            None | Some("ac") => false,
+            Some("hvdc") => true,
+            Some(other) => {
+                cx.bad(key(&b, "technology"), format!("unknown line technology `{other}`"), "\"ac\" or \"hvdc\"");
+                false
+            }
+        };
+        let per_mw_km = l
+            .capex_cny_per_mw_km
+            .map(|c| cx.check(key(&b, "capex_cny_per_mw_km"), c, 0.0, 1.0e7, "CNY per MW of rating per km"));
+        let converter_per_kw = l
+            .converter_capex_cny_per_kw
+            .map(|c| cx.check(key(&b, "converter_capex_cny_per_kw"), c, 0.0, 1.0e6, "CNY per kW of rating"));
+        if converter_per_kw.is_some() && !hvdc {
+            cx.bad(
+                key(&b, "converter_capex_cny_per_kw"),
+                "converter stations are costed only on an HVDC line",
+                "technology = \"hvdc\" on this line, or no converter_capex_cny_per_kw",
+            );
+        }
         if circuits > 0 {
-            let per_km =
-                l.capex_cny_per_km.map(|c| cx.check(key(&b, "capex_cny_per_km"), c, 0.0, 1.0e10, "CNY per km"));
-            line_costs.push((length_km, per_km));
+            line_costs.push(LineCostInput {
+                name: l.name.clone(),
+                hvdc,
+                rating_mw: capacity_by_circuits_up_mw.last().copied().unwrap_or(0.0),
+                length_km,
+                per_mw_km,
+                converter_per_kw,
+            });
         }
         let mttr = cx.num(&b, "mttr_h", l.mttr_h, 12.0, 1.0, 1.0e5, "hours");
         let st = StepOutages {
@@ -1251,6 +1278,46 @@ pub fn capital_recovery_factor(r: f64, n: f64) -> f64 {
     if r.abs() < 1e-12 { 1.0 / n } else { r * (1.0 + r).powf(n) / ((1.0 + r).powf(n) - 1.0) }
 }
 
+/// One line's inputs to its capital cost (see `model::LineCost`).
+struct LineCostInput {
+    name: String,
+    hvdc: bool,
+    rating_mw: f64,
+    length_km: f64,
+    per_mw_km: Option<f64>,
+    converter_per_kw: Option<f64>,
+}
+
+/// Default unit costs (CNY, 2024 prices). Sources and derivations are in
+/// `reference` (the `[economics]` table of docs/scenario-reference.md).
+pub mod cost_defaults {
+    /// 500 kV AC double circuit: 3.0 M CNY/km (DOMAIN 2.5–3.5) for its
+    /// 2,400 MW planning transfer.
+    pub const LINE_CNY_PER_MW_KM: f64 = 1250.0;
+    /// ±800 kV UHVDC, 8 GW, 1,600 km, ≈ 25 bn CNY in all (DOMAIN 20–30),
+    /// converters ≈ 45 % (DOMAIN 40–50 %): the line 55 % of 25 bn over
+    /// 8,000 MW × 1,600 km ≈ 1,100 CNY/MW·km ...
+    pub const HVDC_LINE_CNY_PER_MW_KM: f64 = 1100.0;
+    /// ... and the two converter stations 45 % of 25 bn over 8 GW ≈ 1,400 CNY/kW.
+    pub const HVDC_CONVERTER_CNY_PER_KW: f64 = 1400.0;
+}
+
+/// Reads `[economics]` keys and lists each resolved value for the
+/// assumptions table.
+struct Reader<'a, 'b> {
+    cx: &'a mut Ctx<'b>,
+    base: Vec<Seg>,
+    list: Vec<Assumption>,
+}
+
+impl Reader<'_, '_> {
+    fn get(&mut self, k: &str, v: Option<f64>, d: f64, (lo, hi): (f64, f64), unit: &str, label: &str) -> f64 {
+        let x = self.cx.num(&self.base, k, v, d, lo, hi, unit);
+        self.list.push(Assumption { key: k.into(), label: label.into(), value: x, unit: unit.into() });
+        x
+    }
+}
+
 /// Costs and values: defaults from DOMAIN.md (CNY, 2024 prices, M–L
 /// confidence) or marked assumptions; see `reference`.
 fn resolve_economics(
@@ -1260,53 +1327,212 @@ fn resolve_economics(
     solar: &[SolarFleet],
     storage: &[Storage],
     electrolysers: &[Electrolyser],
-    line_costs: &[(f64, Option<f64>)],
+    line_inputs: &[LineCostInput],
 ) -> Economics {
-    let b = vec![Seg::Key("economics".into())];
-    let r = cx.num(&b, "discount_rate_pu", e.discount_rate_pu, 0.06, 0.0, 0.5, "fraction per year");
-    let life = cx.num(&b, "project_life_years", e.project_life_years, 25.0, 1.0, 100.0, "years");
-    let om = cx.num(&b, "fixed_om_pu_per_year", e.fixed_om_pu_per_year, 0.02, 0.0, 0.5, "fraction of capital per year");
-    let money = |cx: &mut Ctx, k: &str, v: Option<f64>, d: f64, unit: &str| cx.num(&b, k, v, d, 0.0, 1.0e12, unit);
-    let wind_kw = money(cx, "wind_capex_cny_per_kw", e.wind_capex_cny_per_kw, 4000.0, "CNY/kW");
-    let solar_kw = money(cx, "solar_capex_cny_per_kwdc", e.solar_capex_cny_per_kwdc, 3000.0, "CNY/kWdc");
-    let st_kwh = money(cx, "storage_capex_cny_per_kwh", e.storage_capex_cny_per_kwh, 800.0, "CNY/kWh");
-    let st_kw = money(cx, "storage_power_capex_cny_per_kw", e.storage_power_capex_cny_per_kw, 0.0, "CNY/kW");
-    let el_kw = money(cx, "electrolyser_capex_cny_per_kw", e.electrolyser_capex_cny_per_kw, 3000.0, "CNY/kW");
-    let line_km = money(cx, "line_capex_cny_per_km", e.line_capex_cny_per_km, 3.0e6, "CNY/km");
+    let mut rd = Reader { cx, base: vec![Seg::Key("economics".into())], list: Vec::new() };
+    const M: f64 = 1.0e12;
+    let r =
+        rd.get("discount_rate_pu", e.discount_rate_pu, 0.06, (0.0, 0.5), "fraction per year", "Discount rate (real)");
+    let life =
+        rd.get("project_life_years", e.project_life_years, 25.0, (1.0, 100.0), "years", "Project life (NPV horizon)");
+    let export =
+        rd.get("export_tariff_cny_per_mwh", e.export_tariff_cny_per_mwh, 260.0, (0.0, M), "CNY/MWh", "Export tariff");
+    let import =
+        rd.get("import_price_cny_per_mwh", e.import_price_cny_per_mwh, 350.0, (0.0, M), "CNY/MWh", "Import price");
+    let h2_value =
+        rd.get("hydrogen_value_cny_per_kg", e.hydrogen_value_cny_per_kg, 20.0, (0.0, M), "CNY/kg", "Hydrogen value");
+    let wind_kw = rd.get("wind_capex_cny_per_kw", e.wind_capex_cny_per_kw, 4000.0, (0.0, M), "CNY/kW", "Wind capital");
+    let solar_kw =
+        rd.get("solar_capex_cny_per_kwdc", e.solar_capex_cny_per_kwdc, 3000.0, (0.0, M), "CNY/kWdc", "PV capital");
+    let st_kwh = rd.get(
+        "storage_capex_cny_per_kwh",
+        e.storage_capex_cny_per_kwh,
+        700.0,
+        (0.0, M),
+        "CNY/kWh",
+        "Storage capital, energy",
+    );
+    let st_kw = rd.get(
+        "storage_power_capex_cny_per_kw",
+        e.storage_power_capex_cny_per_kw,
+        400.0,
+        (0.0, M),
+        "CNY/kW",
+        "Storage capital, power",
+    );
+    let el_kw = rd.get(
+        "electrolyser_capex_cny_per_kw",
+        e.electrolyser_capex_cny_per_kw,
+        3000.0,
+        (0.0, M),
+        "CNY/kW",
+        "Electrolyser capital",
+    );
+    let ac_mw_km = rd.get(
+        "line_capex_cny_per_mw_km",
+        e.line_capex_cny_per_mw_km,
+        cost_defaults::LINE_CNY_PER_MW_KM,
+        (0.0, 1.0e7),
+        "CNY/(MW·km)",
+        "AC line capital per MW of rating per km",
+    );
+    let dc_mw_km = rd.get(
+        "hvdc_line_capex_cny_per_mw_km",
+        e.hvdc_line_capex_cny_per_mw_km,
+        cost_defaults::HVDC_LINE_CNY_PER_MW_KM,
+        (0.0, 1.0e7),
+        "CNY/(MW·km)",
+        "HVDC line capital per MW of rating per km",
+    );
+    let conv_kw = rd.get(
+        "hvdc_converter_capex_cny_per_kw",
+        e.hvdc_converter_capex_cny_per_kw,
+        cost_defaults::HVDC_CONVERTER_CNY_PER_KW,
+        (0.0, 1.0e6),
+        "CNY/kW",
+        "HVDC converter stations (both ends)",
+    );
+    let fom = [
+        rd.get(
+            "wind_fixed_om_cny_per_kw_year",
+            e.wind_fixed_om_cny_per_kw_year,
+            80.0,
+            (0.0, M),
+            "CNY/kW/yr",
+            "Wind fixed O&M",
+        ),
+        rd.get(
+            "solar_fixed_om_cny_per_kwdc_year",
+            e.solar_fixed_om_cny_per_kwdc_year,
+            60.0,
+            (0.0, M),
+            "CNY/kWdc/yr",
+            "PV fixed O&M",
+        ),
+        rd.get(
+            "storage_fixed_om_cny_per_kw_year",
+            e.storage_fixed_om_cny_per_kw_year,
+            64.0,
+            (0.0, M),
+            "CNY/kW/yr",
+            "Storage fixed O&M",
+        ),
+        rd.get(
+            "electrolyser_fixed_om_cny_per_kw_year",
+            e.electrolyser_fixed_om_cny_per_kw_year,
+            60.0,
+            (0.0, M),
+            "CNY/kW/yr",
+            "Electrolyser fixed O&M",
+        ),
+    ];
+    let line_om = rd.get(
+        "line_fixed_om_pu_per_year",
+        e.line_fixed_om_pu_per_year,
+        0.02,
+        (0.0, 0.5),
+        "fraction of capital per year",
+        "Line fixed O&M",
+    );
+    let vom = [
+        rd.get(
+            "wind_variable_om_cny_per_mwh",
+            e.wind_variable_om_cny_per_mwh,
+            0.0,
+            (0.0, M),
+            "CNY/MWh",
+            "Wind variable O&M",
+        ),
+        rd.get(
+            "solar_variable_om_cny_per_mwh",
+            e.solar_variable_om_cny_per_mwh,
+            0.0,
+            (0.0, M),
+            "CNY/MWh",
+            "PV variable O&M",
+        ),
+        rd.get(
+            "storage_variable_om_cny_per_mwh",
+            e.storage_variable_om_cny_per_mwh,
+            0.0,
+            (0.0, M),
+            "CNY/MWh",
+            "Storage variable O&M (per MWh discharged)",
+        ),
+        rd.get(
+            "electrolyser_variable_om_cny_per_mwh",
+            e.electrolyser_variable_om_cny_per_mwh,
+            20.0,
+            (0.0, M),
+            "CNY/MWh",
+            "Electrolyser variable O&M (stacks, water; per MWh consumed)",
+        ),
+    ];
+    let mut life_of = |k: &str, v: Option<f64>, d: f64, label: &str| rd.get(k, v, d, (1.0, 100.0), "years", label);
     let lives = [
-        cx.num(&b, "wind_life_years", e.wind_life_years, 25.0, 1.0, 100.0, "years"),
-        cx.num(&b, "solar_life_years", e.solar_life_years, 25.0, 1.0, 100.0, "years"),
-        cx.num(&b, "storage_life_years", e.storage_life_years, 15.0, 1.0, 100.0, "years"),
-        cx.num(&b, "electrolyser_life_years", e.electrolyser_life_years, 20.0, 1.0, 100.0, "years"),
-        cx.num(&b, "line_life_years", e.line_life_years, 40.0, 1.0, 100.0, "years"),
+        life_of("wind_life_years", e.wind_life_years, 25.0, "Wind life"),
+        life_of("solar_life_years", e.solar_life_years, 25.0, "PV life"),
+        life_of("storage_life_years", e.storage_life_years, 15.0, "Storage life"),
+        life_of("electrolyser_life_years", e.electrolyser_life_years, 20.0, "Electrolyser life"),
+        life_of("line_life_years", e.line_life_years, 40.0, "Line life"),
     ];
+    let lines: Vec<LineCost> = line_inputs
+        .iter()
+        .map(|l| {
+            let per_mw_km = l.per_mw_km.unwrap_or(if l.hvdc { dc_mw_km } else { ac_mw_km });
+            let converter = if l.hvdc { l.converter_per_kw.unwrap_or(conv_kw) } else { 0.0 };
+            LineCost {
+                name: l.name.clone(),
+                hvdc: l.hvdc,
+                rating_mw: l.rating_mw,
+                length_km: l.length_km,
+                capex_cny_per_mw_km: per_mw_km,
+                converter_capex_cny_per_kw: converter,
+                capex_cny: l.rating_mw * l.length_km * per_mw_km + l.rating_mw * 1000.0 * converter,
+            }
+        })
+        .collect();
+    let kw = |mw: f64| mw * 1000.0;
     let capex = [
-        wind.iter().map(|f| f.capacity_mw * 1000.0 * wind_kw).sum::<f64>(),
-        solar.iter().map(|f| f.capacity_mwdc * 1000.0 * solar_kw).sum::<f64>(),
-        storage.iter().map(|s| s.energy_mwh * 1000.0 * st_kwh + s.discharge_mw * 1000.0 * st_kw).sum::<f64>(),
-        electrolysers.iter().map(|x| x.capacity_mw * 1000.0 * el_kw).sum::<f64>(),
-        line_costs.iter().map(|(len, per_km)| len * per_km.unwrap_or(line_km)).sum::<f64>(),
+        wind.iter().map(|f| kw(f.capacity_mw) * wind_kw).sum::<f64>(),
+        solar.iter().map(|f| kw(f.capacity_mwdc) * solar_kw).sum::<f64>(),
+        storage.iter().map(|s| kw(s.energy_mwh) * st_kwh + kw(s.discharge_mw) * st_kw).sum::<f64>(),
+        electrolysers.iter().map(|x| kw(x.capacity_mw) * el_kw).sum::<f64>(),
+        lines.iter().map(|l| l.capex_cny).sum::<f64>(),
     ];
-    let annual: Vec<f64> = capex.iter().zip(lives).map(|(c, n)| c * (capital_recovery_factor(r, n) + om)).collect();
+    let fixed_om = [
+        wind.iter().map(|f| kw(f.capacity_mw) * fom[0]).sum::<f64>(),
+        solar.iter().map(|f| kw(f.capacity_mwdc) * fom[1]).sum::<f64>(),
+        storage.iter().map(|s| kw(s.discharge_mw) * fom[2]).sum::<f64>(),
+        electrolysers.iter().map(|x| kw(x.capacity_mw) * fom[3]).sum::<f64>(),
+        capex[4] * line_om,
+    ];
+    let annual: Vec<f64> = (0..5).map(|i| capex[i] * capital_recovery_factor(r, lives[i]) + fixed_om[i]).collect();
+    let assumptions = rd.list;
     let annuity_factor = (1..=life.round() as i32).map(|y| (1.0 + r).powi(-y)).sum();
     Economics {
         discount_rate_pu: r,
         project_life_years: life,
-        export_tariff_cny_per_mwh: money(
-            cx,
-            "export_tariff_cny_per_mwh",
-            e.export_tariff_cny_per_mwh,
-            260.0,
-            "CNY/MWh",
-        ),
-        import_price_cny_per_mwh: money(cx, "import_price_cny_per_mwh", e.import_price_cny_per_mwh, 350.0, "CNY/MWh"),
-        hydrogen_value_cny_per_kg: money(cx, "hydrogen_value_cny_per_kg", e.hydrogen_value_cny_per_kg, 20.0, "CNY/kg"),
+        export_tariff_cny_per_mwh: export,
+        import_price_cny_per_mwh: import,
+        hydrogen_value_cny_per_kg: h2_value,
         capex_cny: capex.iter().sum(),
+        capex_wind_cny: capex[0],
+        capex_solar_cny: capex[1],
+        capex_storage_cny: capex[2],
+        capex_electrolysers_cny: capex[3],
+        capex_lines_cny: capex[4],
         annual_fixed_renewables_cny: annual[0] + annual[1],
         annual_fixed_storage_cny: annual[2],
         annual_fixed_electrolysers_cny: annual[3],
         annual_fixed_lines_cny: annual[4],
+        wind_variable_om_cny_per_mwh: vom[0],
+        solar_variable_om_cny_per_mwh: vom[1],
+        storage_variable_om_cny_per_mwh: vom[2],
+        electrolyser_variable_om_cny_per_mwh: vom[3],
         annuity_factor,
+        lines,
+        assumptions,
     }
 }
 

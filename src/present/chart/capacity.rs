@@ -57,8 +57,10 @@ pub fn bars_of(m: &ModelView) -> Vec<Bar> {
         tech: Tech::Solar,
         name: format!("Solar PV ({})", plural(m.solar.len(), "fleet")),
         colour: Tech::Solar.colour(),
-        mw: dc,
-        label: format!("{} MWdc / {} MWac", mw_label(dc), mw_label(ac)),
+        // Inverter (AC) rating, comparable with the lines' AC ratings; the
+        // DC array size in the label.
+        mw: ac,
+        label: format!("{} MWac ({} MWdc)", mw_label(ac), mw_label(dc)),
     });
     if !m.storage.is_empty() {
         let mw: f64 = m.storage.iter().map(|f| f.mw).sum();
@@ -120,8 +122,10 @@ where
     DB::ErrorType: 'static,
 {
     let title = format!("Installed capacity by technology — {}, {}", d.meta.place(), d.meta.study_year);
-    let subtitle =
-        format!("{} · study-year capacity as resolved from the scenario; solar in MWdc", d.meta.scenario_title);
+    let subtitle = format!(
+        "{} · study-year capacity as resolved from the scenario; solar in MWac (inverters), like the line ratings",
+        d.meta.scenario_title
+    );
     capacity_bars(root, &d.meta, &title, &subtitle, &bars(d))
 }
 

@@ -90,7 +90,10 @@ where
     // Axis: the data with a margin, widened to take in targets that are
     // near enough to be shown without hiding the shape of the histogram.
     let (mut x0, mut x1) = (lo - spread * 0.15 - width, hi + spread * 0.15 + width);
-    let reach = spread * 4.0;
+    // A target line within one spread of the data is drawn and widens the
+    // axis a little; a farther one would squeeze the data, so the legend
+    // says where it is instead.
+    let reach = spread;
     let (near, far): (Vec<&Target>, Vec<&Target>) =
         targets.iter().partition(|t| t.value >= lo - reach && t.value <= hi + reach);
     for t in &near {
@@ -98,8 +101,26 @@ where
         x1 = x1.max(t.value + spread * 0.1);
     }
     legend.extend(near.iter().map(|t| Legend::new(t.label.clone(), t.colour, Mark::Dashed)));
+    if !far.is_empty() {
+        let names: Vec<String> = far.iter().map(|t| t.label.clone()).collect();
+        let text = if far.iter().any(|t| t.value > hi) {
+            format!("{}: off scale to the right →", names.join(" and "))
+        } else {
+            format!("← {}: off scale to the left", names.join(" and "))
+        };
+        legend.push(Legend::new(text, style::TARGET, Mark::Dashed));
+    }
     let area = style::frame(root, meta, title, subtitle, &legend)?;
     let ymax = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.18 + 0.5;
+    // Ticks at whole counts; x labels with as many decimals as the axis
+    // range needs, so neighbouring ticks never read the same.
+    let y_ticks = (ymax.floor() as usize).clamp(1, 10);
+    let x_decimals = (-((x1 - x0) / 10.0).log10().floor()).clamp(0.0, 4.0) as usize;
+    let x_fmt = move |x: &f64| {
+        let s = format!("{x:.x_decimals$}");
+        if x.abs() >= 1000.0 { style::tick_label(*x) } else { s }
+    };
+    let y_fmt = |y: &f64| if y.fract().abs() < 1e-9 { style::tick_label(*y) } else { String::new() };
     let mut chart = ChartBuilder::on(&area)
         .margin_top(10)
         .margin_right(30)
@@ -107,15 +128,15 @@ where
         .y_label_area_size(120)
         .build_cartesian_2d(x0..x1, 0.0..ymax)?;
     let (bold, light, axis) = style::mesh_colours();
-    let fmt = |x: &f64| style::tick_label(*x);
     chart
         .configure_mesh()
         .bold_line_style(bold)
         .light_line_style(light)
         .max_light_lines(1)
         .axis_style(axis)
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .y_labels(y_ticks + 1)
         .label_style(style::tick())
         .axis_desc_style(style::axis_desc())
         .x_desc(x_desc)
@@ -149,26 +170,6 @@ where
             10,
             t.colour.stroke_width(4),
         ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            t.label.clone(),
-            (t.value, ymax * 0.99),
-            style::font_coloured(style::ANNOTATION_PX, t.colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
-        )))?;
-    }
-    if !far.is_empty() {
-        let names: Vec<String> = far.iter().map(|t| t.label.clone()).collect();
-        let right = far.iter().any(|t| t.value > hi);
-        let text = if right {
-            format!("{}: off scale to the right →", names.join(" and "))
-        } else {
-            format!("← {}: off scale to the left", names.join(" and "))
-        };
-        let (x, h) = if right { (x1 - (x1 - x0) * 0.01, HPos::Right) } else { (x0 + (x1 - x0) * 0.01, HPos::Left) };
-        chart.draw_series(std::iter::once(Text::new(
-            text,
-            (x, ymax * 0.8),
-            style::font_coloured(style::ANNOTATION_PX, style::TARGET).pos(Pos::new(h, VPos::Center)),
-        )))?;
     }
     Ok(())
 }

@@ -26,6 +26,11 @@ pub struct Curve {
     pub mw: Vec<f64>,
     /// Fill the area under the curve.
     pub fill: bool,
+    /// Line width (px at 1800 × 1100).
+    pub width: u32,
+    /// Context only: it does not stretch the value axis, and is cut at the
+    /// axis top (its legend label says so when it is).
+    pub context: bool,
 }
 
 /// Values sorted from highest to lowest, thinned to about `max_points`
@@ -98,13 +103,29 @@ where
         d.meta.representative,
         super::capacity::mw_label(at_limit as f64)
     );
-    let mut curves = vec![Curve {
+    // The available limit first and wide, so the export curve and the
+    // dashed all-circuits limit drawn over it stay visible where they meet.
+    let mut curves = Vec::new();
+    if !ext.is_empty() {
+        curves.push(Curve {
+            label: "Available transfer limit, median year (line outages)".into(),
+            colour: style::tint(style::MUTED, 0.45),
+            mark: Mark::Line,
+            mw: limit_hourly,
+            fill: false,
+            width: 9,
+            context: false,
+        });
+    }
+    curves.push(Curve {
         label: "Export, median year".into(),
         colour: Tech::Export.colour(),
         mark: Mark::Line,
         mw: export,
         fill: false,
-    }];
+        width: 4,
+        context: false,
+    });
     if curtailed.iter().any(|c| *c > 0.0) {
         curves.push(Curve {
             label: "Export + curtailment, median year (an unlimited corridor)".into(),
@@ -112,15 +133,8 @@ where
             mark: Mark::Dashed,
             mw: potential,
             fill: false,
-        });
-    }
-    if !ext.is_empty() {
-        curves.push(Curve {
-            label: "Available transfer limit, median year (line outages)".into(),
-            colour: style::MUTED,
-            mark: Mark::Line,
-            mw: limit_hourly,
-            fill: false,
+            width: 4,
+            context: true,
         });
     }
     let limit_line = (limit > 0.0)
@@ -151,29 +165,47 @@ where
     if let Some((label, _)) = band {
         legend.push(Legend::new(label, band_colour, Mark::Box));
     }
-    legend.extend(curves.iter().map(|c| Legend::new(c.label.clone(), c.colour, c.mark)));
+    let sorted: Vec<Vec<(f64, f64)>> = curves.iter().map(|c| duration(&c.mw, 1500)).collect();
+    let band_pts = band.map_or(&[][..], |b| b.1);
+    // The value axis fits the band, the curves that are not context and the
+    // limit, with 15 % headroom; context curves are cut at its top.
+    let values = curves
+        .iter()
+        .zip(&sorted)
+        .filter(|(c, _)| !c.context)
+        .flat_map(|(_, s)| s.iter().map(|p| p.1))
+        .chain(band_pts.iter().flat_map(|p| [p.1, p.3]));
+    let (vmin, vmax) = values.fold((0.0f64, limit.as_ref().map_or(0.0, |l| l.0)), |(a, b), v| (a.min(v), b.max(v)));
+    let all_max = sorted.iter().flatten().map(|p| p.1).fold(vmax, f64::max);
+    let vmax = if vmax > 0.0 { (vmax * 1.15).min(all_max) } else { all_max };
+    let (div, unit) = style::power_unit(vmax.max(-vmin));
+    let top = style::nice_max(vmax / div);
+    for (c, s) in curves.iter().zip(&sorted) {
+        let peak = s.iter().map(|p| p.1).fold(f64::MIN, f64::max) / div;
+        let label = if c.context && peak > top {
+            format!("{} — cut at the axis top; peak {} {unit}", c.label, style::tick_label(peak))
+        } else {
+            c.label.clone()
+        };
+        legend.push(Legend::new(label, c.colour, c.mark));
+    }
     if let Some((_, l)) = &limit {
         legend.push(Legend::new(l.clone(), style::LIMIT, Mark::Dashed));
     }
     let area = style::frame(root, meta, title, subtitle, &legend)?;
-    let sorted: Vec<Vec<(f64, f64)>> = curves.iter().map(|c| duration(&c.mw, 1500)).collect();
     let band_hours = band.and_then(|(_, b)| b.last()).map_or(0.0, |p| p.0);
     let hours = (curves.iter().map(|c| c.mw.len()).max().unwrap_or(0) as f64).max(band_hours);
     if hours <= 0.0 {
         style::no_data(&area, "No hourly results")?;
         return Ok(());
     }
-    let band_pts = band.map_or(&[][..], |b| b.1);
-    let values = sorted.iter().flatten().map(|p| p.1).chain(band_pts.iter().flat_map(|p| [p.1, p.3]));
-    let (vmin, vmax) = values.fold((0.0f64, limit.as_ref().map_or(0.0, |l| l.0)), |(a, b), v| (a.min(v), b.max(v)));
-    let (div, unit) = style::power_unit(vmax.max(-vmin));
     let y0 = if vmin < 0.0 { vmin / div * 1.08 } else { 0.0 };
     let mut chart = ChartBuilder::on(&area)
         .margin_top(10)
         .margin_right(30)
         .x_label_area_size(90)
         .y_label_area_size(140)
-        .build_cartesian_2d(0.0..hours, y0..style::nice_max(vmax / div))?;
+        .build_cartesian_2d(0.0..hours, y0..top)?;
     let (bold, light, axis) = style::mesh_colours();
     let fmt = |x: &f64| style::tick_label(*x);
     chart
@@ -195,16 +227,16 @@ where
         chart.draw_series(std::iter::once(Polygon::new(poly, band_colour.filled())))?;
     }
     for (c, pts) in curves.iter().zip(&sorted) {
-        let pts: Vec<(f64, f64)> = pts.iter().map(|(x, y)| (*x, y / div)).collect();
+        let pts: Vec<(f64, f64)> = pts.iter().map(|(x, y)| (*x, (y / div).min(top))).collect();
         if c.fill {
             chart.draw_series(AreaSeries::new(pts.iter().copied(), 0.0, style::tint(c.colour, 0.7).filled()))?;
         }
         match c.mark {
             Mark::Dashed => {
-                chart.draw_series(DashedLineSeries::new(pts, 14, 10, c.colour.stroke_width(4)))?;
+                chart.draw_series(DashedLineSeries::new(pts, 14, 10, c.colour.stroke_width(c.width)))?;
             }
             _ => {
-                chart.draw_series(LineSeries::new(pts, c.colour.stroke_width(if c.fill { 4 } else { 3 })))?;
+                chart.draw_series(LineSeries::new(pts, c.colour.stroke_width(c.width)))?;
             }
         }
     }

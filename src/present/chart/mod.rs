@@ -86,7 +86,7 @@ impl Kind {
     pub const fn caption(self) -> &'static str {
         match self {
             Kind::Capacity => {
-                "Installed capacity in the study year by technology (solar in MWdc), with the transfer limit of the lines to external grids and the mean firm load for scale."
+                "Installed capacity in the study year by technology (solar in MWac, the inverter rating, like the line ratings; MWdc in the label), with the transfer limit of the lines to external grids and the mean firm load for scale."
             }
             Kind::EnergyBalance => {
                 "Where the available wind and solar energy went in a year: bars are means across sampled years, whiskers span P10–P90; sources and uses balance."
@@ -166,17 +166,51 @@ pub fn render_all(dir: &Path) -> Result<Files, Error> {
     })?;
     let samples = data::read_samples(dir)?;
     let hourly = read("hourly-median.csv")?;
-    render(&summary, samples, &hourly)
+    render(&summary, samples, &hourly, Formats::All)
 }
 
-/// Same, from in-memory results (used by `run` before the directory exists).
-pub fn render(summary: &Summary, samples: data::Table, hourly_csv: &[u8]) -> Result<Files, Error> {
+/// Which chart files a run draws (`--charts`): none, SVG only, PNG only,
+/// or both (the default). The report inlines the SVGs when there are any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Formats {
+    None,
+    Svg,
+    Png,
+    #[default]
+    All,
+}
+
+impl Formats {
+    pub const NAMES: [&'static str; 4] = ["none", "svg", "png", "all"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "none" => Some(Formats::None),
+            "svg" => Some(Formats::Svg),
+            "png" => Some(Formats::Png),
+            "all" => Some(Formats::All),
+            _ => None,
+        }
+    }
+    pub fn svg(self) -> bool {
+        matches!(self, Formats::Svg | Formats::All)
+    }
+    pub fn png(self) -> bool {
+        matches!(self, Formats::Png | Formats::All)
+    }
+}
+
+/// Same, from in-memory results (used by `run` before the directory
+/// exists), in the formats asked for; the charts are drawn in parallel.
+pub fn render(summary: &Summary, samples: data::Table, hourly_csv: &[u8], formats: Formats) -> Result<Files, Error> {
+    if formats == Formats::None {
+        return Ok(Files::new());
+    }
     if !style::init_font() {
         return Err(draw_error("font", "the embedded chart font could not be loaded".into()));
     }
     let d = Data::new(summary, samples, hourly_csv)?;
     let kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.applies(&d)).collect();
-    let drawn: Vec<Result<Files, Error>> = kinds.par_iter().map(|k| render_kind(*k, &d)).collect();
+    let drawn: Vec<Result<Files, Error>> = kinds.par_iter().map(|k| render_kind(*k, &d, formats)).collect();
     let mut files = Files::new();
     for r in drawn {
         files.extend(r?);
@@ -184,12 +218,19 @@ pub fn render(summary: &Summary, samples: data::Table, hourly_csv: &[u8]) -> Res
     Ok(files)
 }
 
-/// Draw one chart as SVG and PNG.
-pub fn render_kind(kind: Kind, d: &Data) -> Result<Files, Error> {
+/// Draw one chart as SVG and/or PNG.
+pub fn render_kind(kind: Kind, d: &Data, formats: Formats) -> Result<Files, Error> {
     let stem = kind.stem();
-    let (svg, png) =
-        draw_both(|root| kind.draw(root, d), |root| kind.draw(root, d)).map_err(|e| draw_error(stem, e.to_string()))?;
-    Ok(vec![(format!("charts/{stem}.svg"), svg.into_bytes()), (format!("charts/{stem}.png"), png)])
+    let (svg, png) = draw_some(formats, |root| kind.draw(root, d), |root| kind.draw(root, d))
+        .map_err(|e| draw_error(stem, e.to_string()))?;
+    let mut files = Files::new();
+    if let Some(svg) = svg {
+        files.push((format!("charts/{stem}.svg"), svg.into_bytes()));
+    }
+    if let Some(png) = png {
+        files.push((format!("charts/{stem}.png"), png));
+    }
+    Ok(files)
 }
 
 /// Draw with the same function on an SVG and a bitmap backend; returns the
@@ -203,23 +244,48 @@ where
     FS: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
     FP: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
 {
+    let (svg, png) = draw_some(Formats::All, svg_draw, png_draw)?;
+    Ok((svg.unwrap_or_default(), png.unwrap_or_default()))
+}
+
+/// Draw on the backends `formats` asks for; `None` for one not drawn.
+#[allow(clippy::type_complexity)]
+pub fn draw_some<FS, FP>(
+    formats: Formats,
+    svg_draw: FS,
+    png_draw: FP,
+) -> Result<(Option<String>, Option<Vec<u8>>), Box<dyn std::error::Error + Send + Sync>>
+where
+    FS: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+    FP: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
+{
     if !style::init_font() {
         return Err("the embedded chart font could not be loaded".into());
     }
     let (w, h) = (style::WIDTH, style::HEIGHT);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        svg_draw(&root)?;
-        root.present()?;
-    }
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        png_draw(&root)?;
-        root.present()?;
-    }
-    Ok((svg, encode_png(&buf, w, h)?))
+    let svg = if formats.svg() {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            svg_draw(&root)?;
+            root.present()?;
+        }
+        Some(svg)
+    } else {
+        None
+    };
+    let png = if formats.png() {
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            png_draw(&root)?;
+            root.present()?;
+        }
+        Some(encode_png(&buf, w, h)?)
+    } else {
+        None
+    };
+    Ok((svg, png))
 }
 
 /// PNG of an RGB buffer, with its print resolution ([`style::DPI`]).
@@ -346,25 +412,75 @@ pub fn render_size(s: &crate::study::Sizing, scenario: &str, samples: u64, seed:
         .iter()
         .map(|e| sweep::Point { size: e.value, estimate: e.estimate, low: e.ci95_low, high: e.ci95_high })
         .collect();
-    let stat = format!("{:?}", s.target.stat).to_lowercase();
+    let stat = match format!("{:?}", s.target.stat).to_lowercase() {
+        m if m == "mean" => m,
+        p => p.to_uppercase(),
+    };
+    let what = size_axis(&s.key);
     let title = format!(
-        "Sizing {} for {} {} {}",
-        s.key,
+        "Sizing for {stat} of {} {} {}",
         s.target.metric,
         if s.target.at_least { "≥" } else { "≤" },
         s.target.threshold
     );
-    let sub =
-        format!("{stat} of {} at each evaluated size, 95 % confidence band; common random numbers", s.target.metric);
+    let sub = format!(
+        "{stat} of {} at each evaluated value of {}, 95 % confidence band; common random numbers",
+        s.target.metric, s.key
+    );
     let target = Some((s.target.threshold, format!("target {}", s.target.threshold)));
     let answer = s.answer.map(|a| (a, format!("answer {}", crate::base::fmt::fmt_num(a))));
     let y = format!("{} ({stat})", s.target.metric);
     let (svg, png) = draw_both(
-        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
-        |r| sweep::size_curve(r, &meta, &title, &sub, &s.key, &y, &points, target.clone(), answer.clone()),
+        |r| sweep::size_curve(r, &meta, &title, &sub, &what, &y, &points, target.clone(), answer.clone()),
+        |r| sweep::size_curve(r, &meta, &title, &sub, &what, &y, &points, target.clone(), answer.clone()),
     )
     .map_err(err)?;
     Ok(vec![("charts/size.svg".into(), svg.into_bytes()), ("charts/size.png".into(), png)])
+}
+
+/// A sized key `TABLE.NAME.FIELD` for people, with its unit: e.g.
+/// `line.uhvdc-800kv.circuit_mw` → "line uhvdc-800kv, rating per circuit
+/// or HVDC pole (MW)".
+pub fn size_axis(key: &str) -> String {
+    let mut parts = key.splitn(3, '.');
+    let (table, name, field) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let known = [
+        ("circuit_mw", "rating per circuit or HVDC pole", "MW"),
+        ("capacity_mw", "capacity", "MW"),
+        ("capacity_mwdc", "capacity", "MWdc"),
+        ("capacity_mwac", "inverter capacity", "MWac"),
+        ("charge_mw", "charge rating", "MW"),
+        ("discharge_mw", "discharge rating", "MW"),
+        ("energy_mwh", "energy", "MWh"),
+        ("mw", "power", "MW"),
+        ("max_export_mw", "export limit", "MW"),
+        ("max_import_mw", "import limit", "MW"),
+        ("circuits", "circuits", "count"),
+        ("length_km", "length", "km"),
+    ];
+    let (what, unit) =
+        known.iter().find(|(f, _, _)| *f == field).map(|(_, w, u)| (w.to_string(), *u)).unwrap_or_else(|| {
+            let unit = ["_mwh", "_mw", "_km", "_pu", "_h", "_kg"].iter().find(|u| field.ends_with(*u)).map_or(
+                "",
+                |u| match *u {
+                    "_mwh" => "MWh",
+                    "_mw" => "MW",
+                    "_km" => "km",
+                    "_pu" => "per unit",
+                    "_h" => "h",
+                    _ => "kg",
+                },
+            );
+            (field.replace('_', " "), unit)
+        });
+    let table = table.replace('_', " ");
+    if field.is_empty() {
+        key.to_string()
+    } else if unit.is_empty() {
+        format!("{table} {name}, {what}")
+    } else {
+        format!("{table} {name}, {what} ({unit})")
+    }
 }
 
 /// Installed capacity by technology and study year (the build-out chart),
