@@ -158,6 +158,11 @@ pub(super) struct ValueState {
     /// curtailment, ηc·min(C, Pc) (MWh of state of charge).
     dis: Vec<f64>,
     chg: Vec<f64>,
+    /// Scratch of the forecast: store power per hour, a grid's line
+    /// capacity per hour.
+    pd: Vec<f64>,
+    pc: Vec<f64>,
+    tmp: Vec<f64>,
     /// Targets for the state of charge at the start of each hour.
     req: Vec<f64>,
     ceil: Vec<f64>,
@@ -220,54 +225,6 @@ impl Dispatcher {
             self.debug_check_balance(m, inp, t, out);
         }
         self.value = v;
-    }
-
-    /// Unserved energy and curtailment of zone 0 in hour `t` without stores
-    /// (the look-ahead's forecast; hydrogen-store room is not forecast).
-    /// On other networks the forecast is the whole system's as one node.
-    fn store_free_hour(&self, m: &Model, inp: &Inputs, t: usize) -> (f64, f64) {
-        let nz = m.zones.len();
-        let re: f64 = (0..nz).map(|z| inp.re_mw[z][t]).sum();
-        let load: f64 = (0..nz).map(|z| self.load_by_zone[z][t]).sum();
-        let voll = m.dispatch.value_of_lost_load_cny_per_mwh;
-        let mut firm = 0.0;
-        for (g, gener) in m.generators.iter().enumerate() {
-            if gener.variable_cost_cny_per_mwh < voll {
-                firm += gener.capacity_at(t) * inp.gen_up[g][t];
-            }
-        }
-        let (mut imp, mut exp) = (0.0, 0.0);
-        for (k, g) in m.external_grids.iter().enumerate() {
-            let (mut li, mut le) = (0.0, 0.0);
-            for (l, line) in m.lines.iter().enumerate() {
-                let node = nz + k;
-                let cap = inp.line_cap_mw[l][t];
-                let (out_cap, in_cap) = if line.from < nz && line.to == node {
-                    (cap, cap * line.reverse_capacity_pu)
-                } else if line.to < nz && line.from == node {
-                    (cap * line.reverse_capacity_pu, cap)
-                } else {
-                    continue;
-                };
-                le += out_cap * (1.0 - line.loss_pu);
-                li += in_cap * (1.0 - line.loss_pu);
-            }
-            if g.import_price_cny_per_mwh < voll {
-                imp += li.min(g.max_import_mw);
-            }
-            if g.export_price_cny_per_mwh > 0.0 {
-                exp += le.min(g.max_export_mw);
-            }
-        }
-        let mut elec = 0.0;
-        for (i, e) in m.electrolysers.iter().enumerate() {
-            if electrolyser_value(m, i) > 0.0 {
-                elec += e.capacity_mw * inp.electrolyser_up[i][t];
-            }
-        }
-        let unserved = (load - re - firm - imp).max(0.0);
-        let curtailed = (re - load - elec - exp).max(0.0);
-        (unserved, curtailed)
     }
 
     /// The stores' bids in hour `t` from the plan: of all stores, or (with
@@ -390,26 +347,90 @@ impl Dispatcher {
         }
     }
 
-    /// Size the plan's arrays and forecast the store-free hours.
-    fn prepare_plan(&self, m: &Model, inp: &Inputs, agg: &Aggregate, v: &mut ValueState) {
+    /// Size the plan's arrays and forecast the store-free hours: per hour,
+    /// the unserved energy U (load − renewables − generators cheaper than
+    /// lost load − imports) and the curtailment C (renewables − load −
+    /// electrolysers − exports) without stores, the whole system as one
+    /// node (on a star, the zone; hydrogen-store room is not forecast).
+    /// Summed entity by entity over all hours (each a contiguous series).
+    fn prepare_plan(&mut self, m: &Model, inp: &Inputs, agg: &Aggregate, v: &mut ValueState) {
         let h = m.hours();
-        v.dis.resize(h, 0.0);
-        v.chg.resize(h, 0.0);
         v.req.resize(h + 1, 0.0);
         v.ceil.resize(h + 1, 0.0);
         v.off.clear();
         v.off.resize(m.electrolysers.len(), false);
-        if !m.storage.is_empty() {
-            for t in 0..h {
-                let (u, c) = self.store_free_hour(m, inp, t);
-                let (mut pd, mut pc) = (0.0, 0.0);
-                for (i, s) in m.storage.iter().enumerate() {
-                    pd += s.discharge_mw * inp.storage_up[i][t];
-                    pc += s.charge_mw * inp.storage_up[i][t];
-                }
-                v.dis[t] = u.min(pd) / agg.eta_d;
-                v.chg[t] = c.min(pc) * agg.eta_c;
+        if m.storage.is_empty() {
+            return;
+        }
+        let nz = m.zones.len();
+        let voll = m.dispatch.value_of_lost_load_cny_per_mwh;
+        // u = load − supply, c = supply − load − uses; pd, pc: store power.
+        let (u, c, pd, pc, tmp) = (&mut v.dis, &mut v.chg, &mut v.pd, &mut v.pc, &mut v.tmp);
+        for x in [&mut *u, &mut *c, &mut *pd, &mut *pc] {
+            x.clear();
+            x.resize(h, 0.0);
+        }
+        for z in 0..nz {
+            for ((u, c), (re, load)) in
+                u.iter_mut().zip(c.iter_mut()).zip(inp.re_mw[z][..h].iter().zip(&self.load_by_zone[z][..h]))
+            {
+                *u += load - re;
+                *c += re - load;
             }
+        }
+        for (g, gener) in m.generators.iter().enumerate() {
+            if gener.variable_cost_cny_per_mwh < voll {
+                for (t, u) in u.iter_mut().enumerate() {
+                    *u -= gener.capacity_at(t) * inp.gen_up[g][t];
+                }
+            }
+        }
+        if m.economics.hydrogen_value_cny_per_kg > 0.0 {
+            for (i, e) in m.electrolysers.iter().enumerate() {
+                for (c, up) in c.iter_mut().zip(&inp.electrolyser_up[i][..h]) {
+                    *c -= e.capacity_mw * up;
+                }
+            }
+        }
+        for (k, g) in m.external_grids.iter().enumerate() {
+            let node = nz + k;
+            for (import, on) in [(true, g.import_price_cny_per_mwh < voll), (false, g.export_price_cny_per_mwh > 0.0)] {
+                if !on {
+                    continue;
+                }
+                tmp.clear();
+                tmp.resize(h, 0.0);
+                for (l, line) in m.lines.iter().enumerate() {
+                    // Share of the rating usable towards (import) or away
+                    // from (export) the zones.
+                    let share = if line.from < nz && line.to == node {
+                        if import { line.reverse_capacity_pu } else { 1.0 }
+                    } else if line.to < nz && line.from == node {
+                        if import { 1.0 } else { line.reverse_capacity_pu }
+                    } else {
+                        continue;
+                    };
+                    let f = share * (1.0 - line.loss_pu);
+                    for (x, cap) in tmp.iter_mut().zip(&inp.line_cap_mw[l][..h]) {
+                        *x += cap * f;
+                    }
+                }
+                let limit = if import { g.max_import_mw } else { g.max_export_mw };
+                let target = if import { &mut *u } else { &mut *c };
+                for (y, x) in target.iter_mut().zip(tmp.iter()) {
+                    *y -= x.min(limit);
+                }
+            }
+        }
+        for (i, s) in m.storage.iter().enumerate() {
+            for ((d, ch), up) in pd.iter_mut().zip(pc.iter_mut()).zip(&inp.storage_up[i][..h]) {
+                *d += s.discharge_mw * up;
+                *ch += s.charge_mw * up;
+            }
+        }
+        for ((u, c), (d, ch)) in u.iter_mut().zip(c.iter_mut()).zip(pd.iter().zip(pc.iter())) {
+            *u = u.max(0.0).min(*d) / agg.eta_d;
+            *c = c.max(0.0).min(*ch) * agg.eta_c;
         }
     }
 
