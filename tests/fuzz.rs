@@ -2932,7 +2932,7 @@ fn merge_mutations_never_panic() {
 fn result_mutations_never_panic() {
     let w = World::new();
     let r = RunDirs::new();
-    fuzz("result", 24, dir_case(), |c, st| check_result(&w, &r, c, st));
+    fuzz("result", 8, dir_case(), |c, st| check_result(&w, &r, c, st));
 }
 
 #[test]
