@@ -175,6 +175,10 @@ fn load_partial(dir: &Path) -> Result<Loaded, Error> {
     Ok(Loaded { dir: dir.to_path_buf(), partial, text })
 }
 
+/// Largest magnitude of a metric in a shard's `samples.csv` (costs in CNY
+/// and energies in MWh stay far below it).
+const MAX_METRIC: f64 = 1e15;
+
 /// `acc += o`, false on overflow (a forged partial.json).
 fn add_checked(acc: &mut ProfileSums, o: &ProfileSums) -> bool {
     let Some(samples) = acc.samples.checked_add(o.samples) else { return false };
@@ -233,6 +237,18 @@ fn read_rows(p: &Loaded, rows: &mut Rows) -> Result<(), Error> {
             let x: f64 = cell.parse().map_err(|_| {
                 input_err(&csv_path, format!("line {line}, column {}: `{cell}` is not a number", j + 1))
             })?;
+            // No simulation writes a non-finite metric or one beyond
+            // ±MAX_METRIC; such a value (an edited file) would only break
+            // the statistics and the charts drawn from them.
+            if !x.is_finite() || x.abs() > MAX_METRIC {
+                return Err(input_err(
+                    &csv_path,
+                    format!(
+                        "line {line}, column {}: `{cell}` is not a metric value (accepted: finite, at most {MAX_METRIC:e} in magnitude)",
+                        j + 1
+                    ),
+                ));
+            }
             row.push(x);
         }
         rows.push(&row);
